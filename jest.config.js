@@ -1,0 +1,20 @@
+// Tests run against real PostgreSQL: DATABASE_URL when set, an embedded server otherwise (test/support/global-setup.mjs).
+const swc = require('./.swcrc.jest.json');
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swc, swcrc: false }] },
+  // @as-integrations/koa ships ESM only, with an `import`-only export condition: map it to its file and let swc compile it.
+  transformIgnorePatterns: ['/node_modules/(?!@as-integrations/koa/)'],
+  moduleNameMapper: {
+    '^@as-integrations/koa$': '<rootDir>/node_modules/@as-integrations/koa/dist/index.js',
+  },
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+  setupFiles: ['reflect-metadata'],
+  testTimeout: 30000,
+  maxWorkers: process.env.CI ? 2 : '50%',
+};

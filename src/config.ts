@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
+  SCIM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  SCIM_MAX_RESULTS: z.coerce.number().int().min(1).max(10000).default(1000),
+  GRAPHQL_INTROSPECTION: booleanString.optional(),
+  GRAPHQL_IDE: booleanString.optional(),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(50000),
+  JWT_HS256_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_JWKS_URL: z.url().optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  JWT_TENANT_CLAIM: z.string().min(1).default('tid'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
+});
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  readonly adminToken: string;
+  /** True when the admin token was generated at start because none was configured. */
+  readonly adminTokenGenerated: boolean;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly dbPoolMax: number;
+  readonly embeddedPgPort: number;
+  readonly scim: { readonly maxBodyBytes: number; readonly maxResults: number };
+  readonly graphql: {
+    readonly introspection: boolean;
+    readonly ide: boolean;
+    readonly maxDepth: number;
+    readonly maxCost: number;
+  };
+  readonly jwt: {
+    readonly hs256Secret: string | undefined;
+    readonly jwksUrl: string | undefined;
+    readonly issuer: string | undefined;
+    readonly audience: string | undefined;
+    readonly tenantClaim: string;
+  };
+  readonly shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and validates the environment once; throws ConfigError with every problem listed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Treat empty variables as unset, the way docker-compose and shells commonly pass them.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.ADMIN_TOKEN) {
+    throw new ConfigError(['ADMIN_TOKEN: required when NODE_ENV=production']);
+  }
+  if (e.JWT_HS256_SECRET && e.JWT_JWKS_URL) {
+    throw new ConfigError(['JWT_HS256_SECRET, JWT_JWKS_URL: set one of them, not both']);
+  }
+  const dev = e.NODE_ENV !== 'production';
+  const displayHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
+  const publicUrl = (e.PUBLIC_URL ?? `http://${displayHost}:${e.PORT}`).replace(/\/+$/, '');
+  return Object.freeze({
+    env: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    adminToken: e.ADMIN_TOKEN ?? `cpd_admin_${randomBytes(24).toString('base64url')}`,
+    adminTokenGenerated: !e.ADMIN_TOKEN,
+    logLevel: e.LOG_LEVEL,
+    dbPoolMax: e.DB_POOL_MAX,
+    embeddedPgPort: e.EMBEDDED_PG_PORT,
+    scim: Object.freeze({ maxBodyBytes: e.SCIM_MAX_BODY_BYTES, maxResults: e.SCIM_MAX_RESULTS }),
+    graphql: Object.freeze({
+      introspection: e.GRAPHQL_INTROSPECTION ?? dev,
+      ide: e.GRAPHQL_IDE ?? dev,
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxCost: e.GRAPHQL_MAX_COST,
+    }),
+    jwt: Object.freeze({
+      hs256Secret: e.JWT_HS256_SECRET,
+      jwksUrl: e.JWT_JWKS_URL,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      tenantClaim: e.JWT_TENANT_CLAIM,
+    }),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  });
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { auditInsert } from '../audit/audit';
+import type { OperatorContext } from '../context';
+import { DomainError } from '../errors';
+import { isUuid, pgArray, query } from '../sql';
+import type { CredentialKind } from './credential.entity';
+import type { ApiScope, CredentialRecord, IssuedCredential } from './credential.types';
+import { generateSecret, hashSecret, secretMatches, secretPrefix } from './secrets';
+
+type Row = Record<string, unknown>;
+
+const COLUMNS = 'id, tenant_id, kind, name, prefix, scopes, created_at, last_used_at, revoked_at';
+
+function toRecord(row: Row): CredentialRecord {
+  return {
+    id: String(row.id),
+    tenantId: String(row.tenant_id),
+    kind: row.kind as CredentialKind,
+    name: String(row.name),
+    prefix: String(row.prefix),
+    scopes: (row.scopes as ApiScope[] | null) ?? [],
+    createdAt: new Date(row.created_at as string),
+    lastUsedAt: row.last_used_at ? new Date(row.last_used_at as string) : null,
+    revokedAt: row.revoked_at ? new Date(row.revoked_at as string) : null,
+  };
+}
+
+/** Issues a new secret for a tenant; only its hash and prefix are stored. */
+export async function issueCredential(
+  ctx: OperatorContext,
+  tenantId: string,
+  kind: CredentialKind,
+  name: string,
+  scopes: readonly ApiScope[] = [],
+): Promise<IssuedCredential> {
+  const secret = generateSecret(kind === 'SCIM_TOKEN' ? 'scim' : 'key');
+  const audit = auditInsert(
+    ctx,
+    { tenantId, action: 'credential.issued', resourceType: 'Credential', resourceIdSql: 'c.id', changedFields: [kind] },
+    'from c',
+  );
+  const rows = await query<Row>(
+    ctx.em,
+    `with c as (insert into credential (id, tenant_id, kind, name, prefix, secret_hash, scopes)
+       values (?, ?, ?, ?, ?, ?, ?::text[]) returning ${COLUMNS}),
+     a as (${audit.sql}) select * from c`,
+    [randomUUID(), tenantId, kind, name, secretPrefix(secret), hashSecret(secret), pgArray(scopes), ...audit.params],
+  );
+  return { credential: toRecord(rows[0]!), secret };
+}
+
+/** Live (unrevoked) and revoked credentials of one kind for a tenant, newest first. */
+export async function listCredentials(em: EntityManager, tenantId: string, kind: CredentialKind): Promise<CredentialRecord[]> {
+  const rows = await query<Row>(
+    em,
+    `select ${COLUMNS} from credential where tenant_id = ? and kind = ? order by created_at desc, id`,
+    [tenantId, kind],
+  );
+  return rows.map(toRecord);
+}
+
+/** Revokes a credential of the tenant; revoking twice is harmless. */
+export async function revokeCredential(
+  ctx: OperatorContext,
+  tenantId: string,
+  kind: CredentialKind,
+  id: string,
+): Promise<CredentialRecord> {
+  if (!isUuid(id)) throw new DomainError('CREDENTIAL_NOT_FOUND', `Credential ${id} not found.`);
+  const audit = auditInsert(
+    ctx,
+    { tenantId, action: 'credential.revoked', resourceType: 'Credential', resourceIdSql: 'c.id', changedFields: ['revoked_at'] },
+    'from c',
+  );
+  const rows = await query<Row>(
+    ctx.em,
+    `with c as (update credential set revoked_at = coalesce(revoked_at, now())
+       where tenant_id = ? and kind = ? and id = ? returning ${COLUMNS}),
+     a as (${audit.sql}) select * from c`,
+    [tenantId, kind, id, ...audit.params],
+  );
+  if (!rows[0]) throw new DomainError('CREDENTIAL_NOT_FOUND', `Credential ${id} not found.`);
+  return toRecord(rows[0]);
+}
+
+/**
+ * Finds the live credential a presented secret belongs to: candidate rows by prefix, then a
+ * constant-time comparison of hashes. `tenantId` narrows SCIM tokens to the URL's tenant.
+ */
+export async function authenticateSecret(
+  em: EntityManager,
+  kind: CredentialKind,
+  secret: string,
+  tenantId?: string,
+): Promise<CredentialRecord | null> {
+  if (!secret || secret.length > 200) return null;
+  const rows = await query<Row>(
+    em,
+    `select ${COLUMNS}, secret_hash from credential
+     where prefix = ? and kind = ? and revoked_at is null${tenantId ? ' and tenant_id = ?' : ''}`,
+    [secretPrefix(secret), kind, ...(tenantId ? [tenantId] : [])],
+  );
+  let match: Row | undefined;
+  for (const row of rows) if (secretMatches(secret, String(row.secret_hash))) match = row;
+  return match ? toRecord(match) : null;
+}
+
+/** Records use of a credential (callers throttle; see http/auth). */
+export async function touchCredential(em: EntityManager, id: string): Promise<void> {
+  await query(em, `update credential set last_used_at = now() where id = ?`, [id]);
+}

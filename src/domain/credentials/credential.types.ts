@@ -1,0 +1,23 @@
+import type { CredentialKind } from './credential.entity';
+
+export const API_SCOPES = ['DIRECTORY_READ', 'DIRECTORY_WRITE', 'TENANT_ADMIN'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+/** A credential as shown to its owners: never the secret or its hash. */
+export interface CredentialRecord {
+  id: string;
+  tenantId: string;
+  kind: CredentialKind;
+  name: string;
+  prefix: string;
+  scopes: ApiScope[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface IssuedCredential {
+  credential: CredentialRecord;
+  /** The secret, returned once at issue and never again. */
+  secret: string;
+}

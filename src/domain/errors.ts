@@ -1,0 +1,42 @@
+/** The closed set of domain error codes. Each transport maps every code (exhaustive switch). */
+export const DOMAIN_ERROR_CODES = [
+  'TENANT_NOT_FOUND',
+  'TENANT_SLUG_TAKEN',
+  'USER_NOT_FOUND',
+  'USER_NAME_TAKEN',
+  'GROUP_NOT_FOUND',
+  'GROUP_NAME_TAKEN',
+  'ROLE_NOT_FOUND',
+  'CREDENTIAL_NOT_FOUND',
+  'INVALID_MEMBER',
+  'MEMBERSHIP_CYCLE',
+  'INVALID_MANAGER',
+  'INVALID_INPUT',
+  'INVALID_FILTER',
+  'VERSION_MISMATCH',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+] as const;
+
+export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
+
+/** A failure the caller can act on; message is safe to show to clients. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError;
+}
+
+/** For exhaustive switches: a new code that is not mapped fails to compile. */
+export function assertNever(value: never): never {
+  throw new Error(`Unhandled value: ${String(value)}`);
+}

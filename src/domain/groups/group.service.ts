@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { auditInsert } from '../audit/audit';
+import { withEm, type DirectoryContext } from '../context';
+import { DomainError } from '../errors';
+import { addMembers, removeAllMembers, removeMembers, replaceMembers } from '../memberships/membership.service';
+import { isUuid, query } from '../sql';
+import type { Source } from '../users/user.types';
+import { rowToGroup, type GroupRow } from './group.row';
+import type { GroupChange, GroupInput, GroupRecord } from './group.types';
+
+export interface GroupWriteOptions {
+  ifMatch?: number;
+}
+
+const notFound = (id: string) => new DomainError('GROUP_NOT_FOUND', `Group ${id} not found.`, { id });
+
+function checkDisplayName(displayName: unknown): string {
+  if (typeof displayName !== 'string' || displayName.trim() === '') {
+    throw new DomainError('INVALID_INPUT', 'displayName is required and must be a non-empty string.', { field: 'displayName' });
+  }
+  return displayName;
+}
+
+/** Creates a group (and its initial members, if any) with its audit event. */
+export async function createGroup(ctx: DirectoryContext, input: GroupInput, source: Source): Promise<GroupRecord> {
+  const displayName = checkDisplayName(input.displayName);
+  const id = randomUUID();
+  const write = async (tx: DirectoryContext) => {
+    const audit = auditInsert(
+      tx,
+      { tenantId: tx.tenantId, action: 'group.created', resourceType: 'Group', resourceIdSql: 'g.id', changedFields: ['*'] },
+      'from g',
+    );
+    const rows = await query<GroupRow>(
+      tx.em,
+      `with g as (insert into "group" (id, tenant_id, display_name, external_id, source) values (?, ?, ?, ?, ?) returning *),
+       a as (${audit.sql}) select * from g`,
+      [id, tx.tenantId, displayName, input.externalId ?? null, source, ...audit.params],
+    );
+    if (input.members && input.members.length > 0) await addMembers(tx, id, input.members);
+    return rowToGroup(rows[0]!);
+  };
+  if (!input.members || input.members.length === 0) return write(ctx);
+  return ctx.em.transactional((em) => write(withEm(ctx, em)));
+}
+
+/** A group of the context's tenant (without members), or null. */
+export async function findGroup(ctx: DirectoryContext, id: string): Promise<GroupRecord | null> {
+  if (!isUuid(id)) return null;
+  const rows = await query<GroupRow>(ctx.em, `select * from "group" where tenant_id = ? and id = ?`, [ctx.tenantId, id]);
+  return rows[0] ? rowToGroup(rows[0]) : null;
+}
+
+/** A group of the context's tenant, or GROUP_NOT_FOUND. */
+export async function getGroup(ctx: DirectoryContext, id: string): Promise<GroupRecord> {
+  const group = await findGroup(ctx, id);
+  if (!group) throw notFound(id);
+  return group;
+}
+
+/**
+ * Applies changes to a group in one transaction, as deltas: the group row is locked and its
+ * version bumped, then each change runs as a set operation. The member list is never read, so the
+ * cost does not grow with the group's size.
+ */
+export async function changeGroup(
+  ctx: DirectoryContext,
+  id: string,
+  changes: readonly GroupChange[],
+  opts: GroupWriteOptions = {},
+): Promise<GroupRecord> {
+  if (!isUuid(id)) throw notFound(id);
+  return ctx.em.transactional(async (em) => {
+    const tx = withEm(ctx, em);
+    const attrs = mergeAttributes(changes);
+    const sets = ['version = version + 1', 'updated_at = now()'];
+    const params: unknown[] = [];
+    if (attrs.displayName !== undefined) {
+      sets.push('display_name = ?');
+      params.push(checkDisplayName(attrs.displayName));
+    }
+    if (attrs.externalId !== undefined) {
+      sets.push('external_id = ?');
+      params.push(attrs.externalId);
+    }
+    const rows = await query<GroupRow>(
+      em,
+      `update "group" set ${sets.join(', ')} where tenant_id = ? and id = ? returning *`,
+      [...params, tx.tenantId, id],
+    );
+    if (!rows[0]) throw notFound(id);
+    const updated = rowToGroup(rows[0]);
+    if (opts.ifMatch !== undefined && opts.ifMatch !== updated.version - 1) {
+      throw new DomainError('VERSION_MISMATCH', `Group ${id} has changed (version ${updated.version - 1}).`, { id });
+    }
+    const changed = new Set<string>(Object.keys(attrs));
+    for (const change of changes) {
+      switch (change.kind) {
+        case 'setAttributes':
+          break;
+        case 'addMembers':
+          await addMembers(tx, id, change.members);
+          changed.add('members');
+          break;
+        case 'removeMembers':
+          await removeMembers(tx, id, change.ids);
+          changed.add('members');
+          break;
+        case 'removeAllMembers':
+          await removeAllMembers(tx, id);
+          changed.add('members');
+          break;
+        case 'replaceMembers':
+          await replaceMembers(tx, id, change.members);
+          changed.add('members');
+          break;
+      }
+    }
+    const audit = auditInsert(tx, {
+      tenantId: tx.tenantId,
+      action: 'group.updated',
+      resourceType: 'Group',
+      resourceId: id,
+      changedFields: [...changed],
+    });
+    await query(em, audit.sql, audit.params);
+    return updated;
+  });
+}
+
+function mergeAttributes(changes: readonly GroupChange[]): { displayName?: string; externalId?: string | null } {
+  const out: { displayName?: string; externalId?: string | null } = {};
+  for (const c of changes) {
+    if (c.kind !== 'setAttributes') continue;
+    if (c.displayName !== undefined) out.displayName = c.displayName;
+    if (c.externalId !== undefined) out.externalId = c.externalId;
+  }
+  return out;
+}
+
+/** Replaces a group (SCIM PUT): attributes and the member set. */
+export function replaceGroup(ctx: DirectoryContext, id: string, input: GroupInput, opts: GroupWriteOptions = {}) {
+  return changeGroup(
+    ctx,
+    id,
+    [
+      { kind: 'setAttributes', displayName: input.displayName, externalId: input.externalId ?? null },
+      { kind: 'replaceMembers', members: input.members ?? [] },
+    ],
+    opts,
+  );
+}
+
+/** Deletes a group; memberships in it and of it go with it (foreign keys). */
+export async function deleteGroup(ctx: DirectoryContext, id: string, opts: GroupWriteOptions = {}): Promise<void> {
+  if (!isUuid(id)) throw notFound(id);
+  const audit = auditInsert(
+    ctx,
+    { tenantId: ctx.tenantId, action: 'group.deleted', resourceType: 'Group', resourceIdSql: 'd.id', changedFields: [] },
+    'from d',
+  );
+  const versionSql = opts.ifMatch === undefined ? '' : ' and version = ?';
+  const rows = await query(
+    ctx.em,
+    `with d as (delete from "group" where tenant_id = ? and id = ?${versionSql} returning id), a as (${audit.sql}) select id from d`,
+    [ctx.tenantId, id, ...(opts.ifMatch === undefined ? [] : [opts.ifMatch]), ...audit.params],
+  );
+  if (rows.length === 0) {
+    if (opts.ifMatch !== undefined && (await findGroup(ctx, id))) {
+      throw new DomainError('VERSION_MISMATCH', `Group ${id} has changed.`, { id });
+    }
+    throw notFound(id);
+  }
+}

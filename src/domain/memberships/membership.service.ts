@@ -1,0 +1,132 @@
+import type { DirectoryContext } from '../context';
+import { DomainError } from '../errors';
+import type { MemberRecord, MemberRef, MemberType } from '../groups/group.types';
+import { isUuid, pgArray, query } from '../sql';
+
+interface Resolved {
+  id: string;
+  type: MemberType;
+  display: string | null;
+}
+
+/** Splits member references into those that exist in the tenant (with their type) and unknown ids. */
+async function resolveMembers(ctx: DirectoryContext, refs: readonly MemberRef[]) {
+  const unknown: string[] = [];
+  const byId = new Map<string, MemberRef>();
+  for (const ref of refs) {
+    if (isUuid(ref.value)) byId.set(ref.value.toLowerCase(), ref);
+    else unknown.push(String(ref.value));
+  }
+  const ids = [...byId.keys()];
+  const found: Resolved[] = [];
+  if (ids.length > 0) {
+    const rows = await query<{ id: string; type: MemberType }>(
+      ctx.em,
+      `select id, 'User' as type from app_user where tenant_id = ? and id = any(?::uuid[])
+       union all select id, 'Group' as type from "group" where tenant_id = ? and id = any(?::uuid[])`,
+      [ctx.tenantId, pgArray(ids), ctx.tenantId, pgArray(ids)],
+    );
+    const types = new Map(rows.map((r) => [r.id, r.type]));
+    for (const [id, ref] of byId) {
+      const type = types.get(id);
+      if (type) found.push({ id, type, display: ref.display ?? null });
+      else unknown.push(ref.value);
+    }
+  }
+  return { found, unknown };
+}
+
+/**
+ * Rejects adding `childIds` to `groupId` when that would make a group contain itself, directly or
+ * through nesting. A per-tenant advisory lock serialises these checks so two concurrent adds
+ * (A into B, B into A) cannot both pass.
+ */
+async function assertNoCycle(ctx: DirectoryContext, groupId: string, childIds: string[]): Promise<void> {
+  if (childIds.length === 0) return;
+  if (childIds.includes(groupId)) {
+    throw new DomainError('MEMBERSHIP_CYCLE', `Group ${groupId} cannot be a member of itself.`, { groupId });
+  }
+  await query(ctx.em, `select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`membership-graph:${ctx.tenantId}`]);
+  const rows = await query<{ id: string }>(
+    ctx.em,
+    `with recursive d(id) as (
+       select unnest(?::uuid[])
+       union
+       select m.member_group_id from membership m join d on m.group_id = d.id where m.member_group_id is not null
+     ) select id from d where id = ? limit 1`,
+    [pgArray(childIds), groupId],
+  );
+  if (rows.length > 0) {
+    throw new DomainError(
+      'MEMBERSHIP_CYCLE',
+      `Adding these groups to group ${groupId} would make it contain itself through nested groups.`,
+      { groupId },
+    );
+  }
+}
+
+/**
+ * Adds members (insert-if-absent, safe under concurrency). Unknown ids are skipped and reported
+ * in ctx.warnings. Must run inside a transaction. Returns how many rows were inserted.
+ */
+export async function addMembers(ctx: DirectoryContext, groupId: string, refs: readonly MemberRef[]): Promise<number> {
+  const { found, unknown } = await resolveMembers(ctx, refs);
+  if (unknown.length > 0) {
+    ctx.warnings.push(`Skipped ${unknown.length} member id(s) that are not users or groups of this tenant: ${unknown.slice(0, 20).join(', ')}`);
+  }
+  if (found.length === 0) return 0;
+  await assertNoCycle(
+    ctx,
+    groupId,
+    found.filter((m) => m.type === 'Group').map((m) => m.id),
+  );
+  const rows = await query(
+    ctx.em,
+    `insert into membership (tenant_id, group_id, member_user_id, member_group_id, display)
+     select ?, ?, case when x.type = 'User' then x.id end, case when x.type = 'Group' then x.id end, x.display
+     from unnest(?::uuid[], ?::text[], ?::text[]) as x(id, type, display)
+     on conflict (group_id, member_id) do nothing returning member_id`,
+    [ctx.tenantId, groupId, pgArray(found.map((m) => m.id)), pgArray(found.map((m) => m.type)), pgArray(found.map((m) => m.display))],
+  );
+  return rows.length;
+}
+
+/** Removes only the listed members (delete-listed). Returns how many rows were deleted. */
+export async function removeMembers(ctx: DirectoryContext, groupId: string, ids: readonly string[]): Promise<number> {
+  const valid = ids.filter(isUuid);
+  if (valid.length === 0) return 0;
+  const rows = await query(
+    ctx.em,
+    `delete from membership where group_id = ? and member_id = any(?::uuid[]) returning member_id`,
+    [groupId, pgArray(valid)],
+  );
+  return rows.length;
+}
+
+/** Removes every member of a group. */
+export async function removeAllMembers(ctx: DirectoryContext, groupId: string): Promise<number> {
+  const rows = await query(ctx.em, `delete from membership where group_id = ? returning member_id`, [groupId]);
+  return rows.length;
+}
+
+/** Makes the member set exactly `refs`, touching only the difference. */
+export async function replaceMembers(ctx: DirectoryContext, groupId: string, refs: readonly MemberRef[]): Promise<void> {
+  const keep = refs.map((r) => r.value).filter(isUuid);
+  await query(ctx.em, `delete from membership where group_id = ? and member_id <> all(?::uuid[])`, [groupId, pgArray(keep)]);
+  await addMembers(ctx, groupId, refs);
+}
+
+/** Direct members of a group (for SCIM GET; GraphQL pages them). */
+export async function listDirectMembers(ctx: DirectoryContext, groupId: string): Promise<MemberRecord[]> {
+  const rows = await query<{ member_id: string; type: MemberType; display: string | null }>(
+    ctx.em,
+    `select m.member_id, case when m.member_user_id is not null then 'User' else 'Group' end as type,
+       coalesce(m.display, u.display_name, u.user_name, g.display_name) as display
+     from membership m
+     left join app_user u on u.id = m.member_user_id
+     left join "group" g on g.id = m.member_group_id
+     where m.tenant_id = ? and m.group_id = ? order by m.created_at, m.member_id`,
+    [ctx.tenantId, groupId],
+  );
+  return rows.map((r) => ({ value: r.member_id, type: r.type, display: r.display }));
+}

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { auditInsert } from '../audit/audit';
+import { withEm, type OperatorContext } from '../context';
+import { issueCredential } from '../credentials/credential.service';
+import { DomainError } from '../errors';
+import { isUuid, query } from '../sql';
+
+export interface TenantRecord {
+  id: string;
+  slug: string;
+  name: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function toTenant(row: Record<string, unknown>): TenantRecord {
+  return {
+    id: String(row.id),
+    slug: String(row.slug),
+    name: String(row.name),
+    createdAt: new Date(row.created_at as string),
+    updatedAt: new Date(row.updated_at as string),
+  };
+}
+
+/** Creates a tenant with its first SCIM Provisioning Secret Token (returned once). */
+export async function createTenant(
+  ctx: OperatorContext,
+  input: { slug: string; name: string },
+): Promise<{ tenant: TenantRecord; scimToken: string }> {
+  const slug = input.slug?.trim().toLowerCase();
+  if (!slug || !SLUG.test(slug)) {
+    throw new DomainError(
+      'INVALID_INPUT',
+      'slug must be 1-63 characters of lower-case letters, digits and hyphens, starting and ending with a letter or digit.',
+      { field: 'slug' },
+    );
+  }
+  const name = input.name?.trim();
+  if (!name || name.length > 200) {
+    throw new DomainError('INVALID_INPUT', 'name is required (at most 200 characters).', { field: 'name' });
+  }
+  return ctx.em.transactional(async (em) => {
+    const tx = withEm(ctx, em);
+    const id = randomUUID();
+    const audit = auditInsert(
+      tx,
+      { tenantId: id, action: 'tenant.created', resourceType: 'Tenant', resourceIdSql: 't.id', changedFields: ['*'] },
+      'from t',
+    );
+    const rows = await query(
+      em,
+      `with t as (insert into tenant (id, slug, name) values (?, ?, ?) returning *), a as (${audit.sql}) select * from t`,
+      [id, slug, name, ...audit.params],
+    );
+    const issued = await issueCredential(tx, id, 'SCIM_TOKEN', 'Initial provisioning token');
+    return { tenant: toTenant(rows[0]!), scimToken: issued.secret };
+  });
+}
+
+/** Every tenant, by slug. */
+export async function listTenants(ctx: OperatorContext): Promise<TenantRecord[]> {
+  const rows = await query(ctx.em, `select * from tenant order by slug`);
+  return rows.map(toTenant);
+}
+
+/** One tenant, or null. */
+export async function findTenant(ctx: OperatorContext, id: string): Promise<TenantRecord | null> {
+  if (!isUuid(id)) return null;
+  const rows = await query(ctx.em, `select * from tenant where id = ?`, [id]);
+  return rows[0] ? toTenant(rows[0]) : null;
+}

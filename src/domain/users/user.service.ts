@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { auditInsert } from '../audit/audit';
+import { withEm, type DirectoryContext } from '../context';
+import { DomainError } from '../errors';
+import { ROLES_FROM_CTES, rolesCtes } from '../roles/role.sql';
+import { isUuid, json, query } from '../sql';
+import { normalizeRoles, normalizeUserInput, userToInput } from './user.normalize';
+import { rowToUser, USER_COLUMNS, USER_FROM, USER_SELECT, type UserRow } from './user.row';
+import type { Source, UserAttributes, UserInput, UserRecord } from './user.types';
+import { changedUserFields } from './user.diff';
+
+export interface WriteOptions {
+  /** Expected version (If-Match); a different current version fails with VERSION_MISMATCH. */
+  ifMatch?: number;
+}
+
+const notFound = (id: string) => new DomainError('USER_NOT_FOUND', `User ${id} not found.`, { id });
+
+function columnValues(attrs: UserAttributes): { placeholders: string[]; params: unknown[] } {
+  return {
+    placeholders: USER_COLUMNS.map((c) => (c.json ? '?::jsonb' : '?')),
+    params: USER_COLUMNS.map((c) => (c.json ? json(c.get(attrs)) : c.get(attrs))),
+  };
+}
+
+function noteUnknownManager(ctx: DirectoryContext, requested: string | null, user: UserRecord): void {
+  if (requested && user.enterprise.managerId === null) {
+    ctx.warnings.push(`manager ${requested} is not a user of this tenant; the manager reference was left empty.`);
+  }
+}
+
+/** Creates a user, its role assignments and the audit event in one statement (one round trip). */
+export async function createUser(ctx: DirectoryContext, input: UserInput, source: Source): Promise<UserRecord> {
+  const attrs = normalizeUserInput(input);
+  const roles = normalizeRoles(input.roles);
+  const id = randomUUID();
+  const cols = columnValues(attrs);
+  const managerId = isUuid(attrs.enterprise.managerId) ? attrs.enterprise.managerId : null;
+  const ctes = [
+    `u as (insert into app_user (id, tenant_id, source, manager_id, ${USER_COLUMNS.map((c) => c.column).join(', ')})
+      values (?, ?, ?, (select id from app_user where tenant_id = ? and id = ?::uuid), ${cols.placeholders.join(', ')})
+      returning *)`,
+  ];
+  const params: unknown[] = [id, ctx.tenantId, source, ctx.tenantId, managerId, ...cols.params];
+  if (roles.length > 0) {
+    const r = rolesCtes(ctx.tenantId, 'u', roles, false);
+    ctes.push(r.sql);
+    params.push(...r.params);
+  }
+  const audit = auditInsert(
+    ctx,
+    { tenantId: ctx.tenantId, action: 'user.created', resourceType: 'User', resourceIdSql: 'u.id', changedFields: ['*'] },
+    'from u',
+  );
+  ctes.push(`a as (${audit.sql})`);
+  params.push(...audit.params);
+  const rolesSql = roles.length > 0 ? ROLES_FROM_CTES : `'[]'::json`;
+  const rows = await query<UserRow>(
+    ctx.em,
+    `with ${ctes.join(',\n')}
+     select u.*, ${rolesSql} as roles_json, m.user_name as manager_user_name, m.display_name as manager_display_name
+     from u left join app_user m on m.id = u.manager_id`,
+    params,
+  );
+  const user = rowToUser(rows[0]!);
+  noteUnknownManager(ctx, attrs.enterprise.managerId, user);
+  return user;
+}
+
+/** A user of the context's tenant, or USER_NOT_FOUND. */
+export async function getUser(ctx: DirectoryContext, id: string): Promise<UserRecord> {
+  const user = await findUser(ctx, id);
+  if (!user) throw notFound(id);
+  return user;
+}
+
+/** A user of the context's tenant, or null. */
+export async function findUser(ctx: DirectoryContext, id: string, forUpdate = false): Promise<UserRecord | null> {
+  if (!isUuid(id)) return null;
+  const rows = await query<UserRow>(
+    ctx.em,
+    `select ${USER_SELECT} from ${USER_FROM} where u.tenant_id = ? and u.id = ?${forUpdate ? ' for update of u' : ''}`,
+    [ctx.tenantId, id],
+  );
+  return rows[0] ? rowToUser(rows[0]) : null;
+}
+
+/** Looks a user up by userName, case-insensitively. */
+export async function findUserByUserName(ctx: DirectoryContext, userName: string): Promise<UserRecord | null> {
+  const rows = await query<UserRow>(
+    ctx.em,
+    `select ${USER_SELECT} from ${USER_FROM} where u.tenant_id = ? and lower(u.user_name) = lower(?)`,
+    [ctx.tenantId, userName],
+  );
+  return rows[0] ? rowToUser(rows[0]) : null;
+}
+
+/**
+ * Changes a user: reads it under a row lock, lets `change` compute the new attributes from the
+ * current ones, and writes the difference with its audit event, all in one transaction. A change
+ * that alters nothing (Entra re-sending active=true) writes nothing and keeps the version.
+ */
+export async function updateUser(
+  ctx: DirectoryContext,
+  id: string,
+  change: (current: UserRecord) => UserInput,
+  opts: WriteOptions = {},
+): Promise<UserRecord> {
+  return ctx.em.transactional(async (em) => {
+    const tx = withEm(ctx, em);
+    const current = await findUser(tx, id, true);
+    if (!current) throw notFound(id);
+    if (opts.ifMatch !== undefined && opts.ifMatch !== current.version) {
+      throw new DomainError('VERSION_MISMATCH', `User ${id} has changed (version ${current.version}).`, { id });
+    }
+    const next = change(current);
+    const attrs = normalizeUserInput(next);
+    const roles = next.roles === undefined ? undefined : normalizeRoles(next.roles);
+    const changed = changedUserFields(current, attrs, roles);
+    if (changed.length === 0) return current;
+    return writeUser(tx, current, attrs, roles, changed);
+  });
+}
+
+async function writeUser(
+  ctx: DirectoryContext,
+  current: UserRecord,
+  attrs: UserAttributes,
+  roles: ReturnType<typeof normalizeRoles> | undefined,
+  changed: string[],
+): Promise<UserRecord> {
+  const cols = columnValues(attrs);
+  const managerId = isUuid(attrs.enterprise.managerId) ? attrs.enterprise.managerId : null;
+  const sets = USER_COLUMNS.map((c, i) => `${c.column} = ${cols.placeholders[i]}`).join(', ');
+  const ctes = [
+    `u as (update app_user set ${sets},
+        manager_id = (select id from app_user where tenant_id = ? and id = ?::uuid),
+        version = version + 1, updated_at = now()
+      where tenant_id = ? and id = ? returning *)`,
+  ];
+  const params: unknown[] = [...cols.params, ctx.tenantId, managerId, ctx.tenantId, current.id];
+  const rolesChanged = roles !== undefined && changed.includes('roles');
+  if (rolesChanged) {
+    const r = rolesCtes(ctx.tenantId, 'u', roles, true);
+    ctes.push(r.sql);
+    params.push(...r.params);
+  }
+  const audit = auditInsert(
+    ctx,
+    { tenantId: ctx.tenantId, action: 'user.updated', resourceType: 'User', resourceIdSql: 'u.id', changedFields: changed },
+    'from u',
+  );
+  ctes.push(`a as (${audit.sql})`);
+  params.push(...audit.params);
+  const rolesSql = rolesChanged ? ROLES_FROM_CTES : `(select coalesce(json_agg(json_build_object('value', r.value, 'display', r.display, 'type', r.type, 'primary', ur."primary") order by r.value), '[]'::json) from user_role ur join role r on r.id = ur.role_id where ur.user_id = u.id)`;
+  const rows = await query<UserRow>(
+    ctx.em,
+    `with ${ctes.join(',\n')}
+     select u.*, ${rolesSql} as roles_json, m.user_name as manager_user_name, m.display_name as manager_display_name
+     from u left join app_user m on m.id = u.manager_id`,
+    params,
+  );
+  const user = rowToUser(rows[0]!);
+  noteUnknownManager(ctx, attrs.enterprise.managerId, user);
+  return user;
+}
+
+/** Replaces every attribute (SCIM PUT): omitted attributes become absent; roles too when given. */
+export function replaceUser(ctx: DirectoryContext, id: string, input: UserInput, opts: WriteOptions = {}) {
+  return updateUser(ctx, id, (current) => ({ ...input, roles: input.roles ?? current.roles }), opts);
+}
+
+/** Merges the given attributes into the user (GraphQL updateUser). */
+export function patchUserAttributes(
+  ctx: DirectoryContext,
+  id: string,
+  patch: Partial<UserInput>,
+  opts: WriteOptions = {},
+) {
+  return updateUser(
+    ctx,
+    id,
+    (current) => {
+      const base = userToInput(current);
+      return {
+        ...base,
+        ...patch,
+        userName: patch.userName ?? base.userName,
+        name: { ...base.name!, ...(patch.name ?? {}) },
+        enterprise: { ...base.enterprise!, ...(patch.enterprise ?? {}) },
+      };
+    },
+    opts,
+  );
+}
+
+/** Activates or deactivates a user (idempotent). */
+export function setUserActive(ctx: DirectoryContext, id: string, active: boolean) {
+  return updateUser(ctx, id, (current) => ({ ...userToInput(current), active }));
+}
+
+/** Deletes a user; its memberships and role assignments go with it (foreign keys). */
+export async function deleteUser(ctx: DirectoryContext, id: string, opts: WriteOptions = {}): Promise<void> {
+  if (!isUuid(id)) throw notFound(id);
+  const audit = auditInsert(
+    ctx,
+    { tenantId: ctx.tenantId, action: 'user.deleted', resourceType: 'User', resourceIdSql: 'd.id', changedFields: [] },
+    'from d',
+  );
+  const versionSql = opts.ifMatch === undefined ? '' : ' and version = ?';
+  const rows = await query<{ id: string }>(
+    ctx.em,
+    `with d as (delete from app_user where tenant_id = ? and id = ?${versionSql} returning id), a as (${audit.sql}) select id from d`,
+    [ctx.tenantId, id, ...(opts.ifMatch === undefined ? [] : [opts.ifMatch]), ...audit.params],
+  );
+  if (rows.length === 0) {
+    if (opts.ifMatch !== undefined && (await findUser(ctx, id))) {
+      throw new DomainError('VERSION_MISMATCH', `User ${id} has changed.`, { id });
+    }
+    throw notFound(id);
+  }
+}
