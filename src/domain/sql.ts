@@ -19,9 +19,15 @@ export async function query<T = Record<string, unknown>>(
 
 const UNIQUE_CONSTRAINTS: Record<string, () => DomainError> = {
   app_user_tenant_user_name_unique: () =>
-    new DomainError('USER_NAME_TAKEN', 'A user with this userName already exists in this tenant (userName is compared case-insensitively).'),
+    new DomainError(
+      'USER_NAME_TAKEN',
+      'A user with this userName already exists in this tenant (userName is compared case-insensitively).',
+    ),
   group_tenant_display_name_unique: () =>
-    new DomainError('GROUP_NAME_TAKEN', 'A group with this displayName already exists in this tenant (displayName is compared case-insensitively).'),
+    new DomainError(
+      'GROUP_NAME_TAKEN',
+      'A group with this displayName already exists in this tenant (displayName is compared case-insensitively).',
+    ),
   tenant_slug_unique: () => new DomainError('TENANT_SLUG_TAKEN', 'A tenant with this slug already exists.'),
 };
 
@@ -36,7 +42,8 @@ export function translateDbError(e: unknown): unknown {
   const err = e as PgErrorLike;
   const code = err?.code ?? err?.previous?.code;
   const constraint = err?.constraint ?? err?.previous?.constraint;
-  if (code === '23505' && constraint && UNIQUE_CONSTRAINTS[constraint]) return UNIQUE_CONSTRAINTS[constraint]();
+  if (code === '23505' && constraint && UNIQUE_CONSTRAINTS[constraint])
+    return UNIQUE_CONSTRAINTS[constraint]();
   if (code === '23514' && constraint === 'membership_not_self') {
     return new DomainError('MEMBERSHIP_CYCLE', 'A group cannot be a member of itself.');
   }
@@ -55,7 +62,9 @@ export function isUuid(value: unknown): value is string {
  * MikroORM formats raw queries with knex semantics, which would expand a JS array into `?, ?, …`.
  */
 export function pgArray(values: readonly (string | null)[]): string {
-  const items = values.map((v) => (v === null ? 'NULL' : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`));
+  const items = values.map((v) =>
+    v === null ? 'NULL' : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`,
+  );
   return `{${items.join(',')}}`;
 }
 

@@ -18,16 +18,22 @@ describe('groups and memberships', () => {
   it('rejects a duplicate displayName in any case, per tenant', async () => {
     const { ctx } = await buildTenant(db);
     await buildGroup(ctx, { displayName: 'Finance' });
-    await expect(buildGroup(ctx, { displayName: 'FINANCE' })).rejects.toMatchObject({ code: 'GROUP_NAME_TAKEN' });
+    await expect(buildGroup(ctx, { displayName: 'FINANCE' })).rejects.toMatchObject({
+      code: 'GROUP_NAME_TAKEN',
+    });
     const other = await buildTenant(db);
-    await expect(buildGroup(other.ctx, { displayName: 'finance' })).resolves.toMatchObject({ displayName: 'finance' });
+    await expect(buildGroup(other.ctx, { displayName: 'finance' })).resolves.toMatchObject({
+      displayName: 'finance',
+    });
   });
 
   it('adds members idempotently, skips unknown ids with a warning, removes only listed ones', async () => {
     const { ctx } = await buildTenant(db);
     const [a, b, c] = [await buildUser(ctx), await buildUser(ctx), await buildUser(ctx)];
     const g = await buildGroup(ctx);
-    await changeGroup(ctx, g.id, [{ kind: 'addMembers', members: [{ value: a.id }, { value: b.id }, { value: 'nope' }] }]);
+    await changeGroup(ctx, g.id, [
+      { kind: 'addMembers', members: [{ value: a.id }, { value: b.id }, { value: 'nope' }] },
+    ]);
     await changeGroup(ctx, g.id, [{ kind: 'addMembers', members: [{ value: a.id }, { value: c.id }] }]);
     expect(await memberIds(ctx, g.id)).toEqual([a.id, b.id, c.id].sort());
     expect(ctx.warnings.join()).toMatch(/nope/);
@@ -47,13 +53,17 @@ describe('groups and memberships', () => {
     const g = await buildGroup(a.ctx);
     await changeGroup(a.ctx, g.id, [{ kind: 'addMembers', members: [{ value: foreign.id }] }]);
     expect(await memberIds(a.ctx, g.id)).toEqual([]);
-    await expect(changeGroup(b.ctx, g.id, [{ kind: 'removeAllMembers' }])).rejects.toMatchObject({ code: 'GROUP_NOT_FOUND' });
+    await expect(changeGroup(b.ctx, g.id, [{ kind: 'removeAllMembers' }])).rejects.toMatchObject({
+      code: 'GROUP_NOT_FOUND',
+    });
   });
 
   it('rejects a group containing itself directly or through nesting, and writes nothing', async () => {
     const { ctx } = await buildTenant(db);
     const [g1, g2, g3] = [await buildGroup(ctx), await buildGroup(ctx), await buildGroup(ctx)];
-    await expect(changeGroup(ctx, g1.id, [{ kind: 'addMembers', members: [{ value: g1.id }] }])).rejects.toMatchObject({
+    await expect(
+      changeGroup(ctx, g1.id, [{ kind: 'addMembers', members: [{ value: g1.id }] }]),
+    ).rejects.toMatchObject({
       code: 'MEMBERSHIP_CYCLE',
     });
     await changeGroup(ctx, g1.id, [{ kind: 'addMembers', members: [{ value: g2.id }] }]);
@@ -76,12 +86,23 @@ describe('groups and memberships', () => {
     const toRemove = users.slice(48);
     await changeGroup(ctx, g.id, [{ kind: 'addMembers', members: toRemove.map((u) => ({ value: u.id })) }]);
     await Promise.all([
-      ...users.slice(0, 48).map((u) =>
-        changeGroup(tenantContext(db, tenant.id), g.id, [{ kind: 'addMembers', members: [{ value: u.id }] }]),
+      ...users
+        .slice(0, 48)
+        .map((u) =>
+          changeGroup(tenantContext(db, tenant.id), g.id, [
+            { kind: 'addMembers', members: [{ value: u.id }] },
+          ]),
+        ),
+      ...toRemove.map((u) =>
+        changeGroup(tenantContext(db, tenant.id), g.id, [{ kind: 'removeMembers', ids: [u.id] }]),
       ),
-      ...toRemove.map((u) => changeGroup(tenantContext(db, tenant.id), g.id, [{ kind: 'removeMembers', ids: [u.id] }])),
     ]);
-    expect(await memberIds(ctx, g.id)).toEqual(users.slice(0, 48).map((u) => u.id).sort());
+    expect(await memberIds(ctx, g.id)).toEqual(
+      users
+        .slice(0, 48)
+        .map((u) => u.id)
+        .sort(),
+    );
   });
 
   it('replaces a group (PUT) and removes memberships with deleted users and groups', async () => {
@@ -89,7 +110,10 @@ describe('groups and memberships', () => {
     const [u1, u2] = [await buildUser(ctx), await buildUser(ctx)];
     const parent = await buildGroup(ctx);
     const child = await buildGroup(ctx, { members: [{ value: u1.id }] });
-    await replaceGroup(ctx, parent.id, { displayName: 'Parent', members: [{ value: u1.id }, { value: u2.id }, { value: child.id }] });
+    await replaceGroup(ctx, parent.id, {
+      displayName: 'Parent',
+      members: [{ value: u1.id }, { value: u2.id }, { value: child.id }],
+    });
     expect((await getGroup(ctx, parent.id)).displayName).toBe('Parent');
     await deleteUser(ctx, u1.id);
     await deleteGroup(ctx, child.id);
@@ -101,11 +125,19 @@ describe('groups and memberships', () => {
     const { ctx } = await buildTenant(db);
     const g = await buildGroup(ctx);
     const taken = await buildGroup(ctx);
-    await expect(changeGroup(ctx, g.id, [{ kind: 'setAttributes', displayName: taken.displayName.toUpperCase() }])).rejects.toMatchObject({
+    await expect(
+      changeGroup(ctx, g.id, [{ kind: 'setAttributes', displayName: taken.displayName.toUpperCase() }]),
+    ).rejects.toMatchObject({
       code: 'GROUP_NAME_TAKEN',
     });
-    const events = await query<{ action: string }>(db.em(), `select action from audit_event where resource_id = ?`, [g.id]);
+    const events = await query<{ action: string }>(
+      db.em(),
+      `select action from audit_event where resource_id = ?`,
+      [g.id],
+    );
     expect(events.map((e) => e.action)).toEqual(['group.created']);
-    await expect(query(db.em(), `update audit_event set action = 'x' where resource_id = ?`, [g.id])).rejects.toThrow(/append-only/);
+    await expect(
+      query(db.em(), `update audit_event set action = 'x' where resource_id = ?`, [g.id]),
+    ).rejects.toThrow(/append-only/);
   });
 });

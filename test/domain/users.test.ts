@@ -19,7 +19,11 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 const auditFor = (id: string) =>
-  query<{ action: string; changed_fields: string[] }>(db.em(), `select action, changed_fields from audit_event where resource_id = ? order by id`, [id]);
+  query<{ action: string; changed_fields: string[] }>(
+    db.em(),
+    `select action, changed_fields from audit_event where resource_id = ? order by id`,
+    [id],
+  );
 
 describe('users service', () => {
   it('creates a user with every attribute stored as sent, roles and an audit event', async () => {
@@ -35,10 +39,7 @@ describe('users service', () => {
         emails: [{ type: 'work', value: ' ADA@Example.com ', primary: true }],
         phoneNumbers: [{ type: 'mobile', value: '+44 (0) 1234' }],
         enterprise: { department: 'Maths', managerId: manager.id } as never,
-        roles: [
-          { value: 'Admin', display: 'Administrator', primary: true },
-          { value: 'Reader' },
-        ],
+        roles: [{ value: 'Admin', display: 'Administrator', primary: true }, { value: 'Reader' }],
       },
       'SCIM',
     );
@@ -59,7 +60,9 @@ describe('users service', () => {
   it('rejects a userName that differs only in case, and keeps one row', async () => {
     const { ctx } = await buildTenant(db);
     await buildUser(ctx, { userName: 'Bob@Example.com' });
-    await expect(buildUser(ctx, { userName: 'bob@example.COM' })).rejects.toMatchObject({ code: 'USER_NAME_TAKEN' });
+    await expect(buildUser(ctx, { userName: 'bob@example.COM' })).rejects.toMatchObject({
+      code: 'USER_NAME_TAKEN',
+    });
     expect((await findUserByUserName(ctx, 'BOB@example.com'))?.userName).toBe('Bob@Example.com');
   });
 
@@ -98,7 +101,10 @@ describe('users service', () => {
   it('replaces a user: omitted attributes become absent, roles replaced assertively', async () => {
     const { ctx } = await buildTenant(db);
     const user = await buildUser(ctx, { title: 'T', roles: [{ value: 'A' }, { value: 'B' }] });
-    const replaced = await replaceUser(ctx, user.id, { userName: user.userName, roles: [{ value: 'B' }, { value: 'C' }] });
+    const replaced = await replaceUser(ctx, user.id, {
+      userName: user.userName,
+      roles: [{ value: 'B' }, { value: 'C' }],
+    });
     expect(replaced.title).toBeNull();
     expect(replaced.roles.map((r) => r.value)).toEqual(['B', 'C']);
   });
@@ -110,7 +116,9 @@ describe('users service', () => {
       code: 'VERSION_MISMATCH',
     });
     expect((await getUser(ctx, user.id)).title).toBeNull();
-    await expect(deleteUser(ctx, user.id, { ifMatch: 9 })).rejects.toMatchObject({ code: 'VERSION_MISMATCH' });
+    await expect(deleteUser(ctx, user.id, { ifMatch: 9 })).rejects.toMatchObject({
+      code: 'VERSION_MISMATCH',
+    });
   });
 
   it('deletes a user, then reports it not found', async () => {
@@ -126,15 +134,20 @@ describe('users service', () => {
   it('gives one success and only USER_NAME_TAKEN errors for 16 parallel creates of one userName', async () => {
     const { ctx } = await buildTenant(db);
     const results = await Promise.allSettled(
-      Array.from({ length: 16 }, (_, i) => createUser({ ...ctx, em: db.em() }, { userName: i % 2 ? 'RACE@x.test' : 'race@x.test' }, 'SCIM')),
+      Array.from({ length: 16 }, (_, i) =>
+        createUser({ ...ctx, em: db.em() }, { userName: i % 2 ? 'RACE@x.test' : 'race@x.test' }, 'SCIM'),
+      ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'USER_NAME_TAKEN' });
+    for (const r of results)
+      if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'USER_NAME_TAKEN' });
   });
 
   it('leaves an unknown manager empty and reports a warning', async () => {
     const { ctx } = await buildTenant(db);
-    const user = await buildUser(ctx, { enterprise: { managerId: '00000000-0000-4000-8000-000000000000' } as never });
+    const user = await buildUser(ctx, {
+      enterprise: { managerId: '00000000-0000-4000-8000-000000000000' } as never,
+    });
     expect(user.enterprise.managerId).toBeNull();
     expect(ctx.warnings.join()).toMatch(/manager/);
   });

@@ -19,13 +19,25 @@ export function operatorContext(em: EntityManager): OperatorContext {
 }
 
 /** A fresh tenant and a context acting in it (as a SCIM client). */
-export async function buildTenant(db: TestDatabase): Promise<{ tenant: TenantRecord; scimToken: string; ctx: DirectoryContext }> {
-  const { tenant, scimToken } = await createTenant(operatorContext(db.em()), { slug: uniq('t'), name: 'Test tenant' });
+export async function buildTenant(
+  db: TestDatabase,
+): Promise<{ tenant: TenantRecord; scimToken: string; ctx: DirectoryContext }> {
+  const { tenant, scimToken } = await createTenant(operatorContext(db.em()), {
+    slug: uniq('t'),
+    name: 'Test tenant',
+  });
   return { tenant, scimToken, ctx: tenantContext(db, tenant.id) };
 }
 
 export function tenantContext(db: TestDatabase, tenantId: string): DirectoryContext {
-  return { tenantId, actor: { kind: 'scim', id: 'test' }, em: db.em(), requestId: uniq('req'), log: silentLog, warnings: [] };
+  return {
+    tenantId,
+    actor: { kind: 'scim', id: 'test' },
+    em: db.em(),
+    requestId: uniq('req'),
+    log: silentLog,
+    warnings: [],
+  };
 }
 
 export function buildUser(ctx: DirectoryContext, overrides: Partial<UserInput> = {}) {

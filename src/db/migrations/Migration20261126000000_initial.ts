@@ -54,15 +54,26 @@ export class Migration20261126000000_initial extends Migration {
       "created_at" timestamptz not null default now(),
       "updated_at" timestamptz not null default now()
     );`);
-    this.addSql(`create unique index "app_user_tenant_user_name_unique" on "app_user" ("tenant_id", lower("user_name"));`);
-    this.addSql(`create index "app_user_tenant_external_id_index" on "app_user" ("tenant_id", "external_id");`);
-    this.addSql(`create index "app_user_tenant_created_index" on "app_user" ("tenant_id", "created_at", "id");`);
-    this.addSql(`create index "app_user_manager_index" on "app_user" ("manager_id") where "manager_id" is not null;`);
+    this.addSql(
+      `create unique index "app_user_tenant_user_name_unique" on "app_user" ("tenant_id", lower("user_name"));`,
+    );
+    this.addSql(
+      `create index "app_user_tenant_external_id_index" on "app_user" ("tenant_id", "external_id");`,
+    );
+    this.addSql(
+      `create index "app_user_tenant_created_index" on "app_user" ("tenant_id", "created_at", "id");`,
+    );
+    this.addSql(
+      `create index "app_user_manager_index" on "app_user" ("manager_id") where "manager_id" is not null;`,
+    );
     // Entra matches users on emails[type eq "work"].value; this helper makes that lookup indexable.
-    this.addSql(`create function "cp_work_email"(emails jsonb) returns text language sql immutable parallel safe as $$
+    this
+      .addSql(`create function "cp_work_email"(emails jsonb) returns text language sql immutable parallel safe as $$
       select lower(e->>'value') from jsonb_array_elements(emails) e where lower(e->>'type') = 'work' limit 1
     $$;`);
-    this.addSql(`create index "app_user_tenant_work_email_index" on "app_user" ("tenant_id", "cp_work_email"("emails"));`);
+    this.addSql(
+      `create index "app_user_tenant_work_email_index" on "app_user" ("tenant_id", "cp_work_email"("emails"));`,
+    );
 
     this.addSql(`create table "group" (
       "id" uuid primary key,
@@ -74,7 +85,9 @@ export class Migration20261126000000_initial extends Migration {
       "created_at" timestamptz not null default now(),
       "updated_at" timestamptz not null default now()
     );`);
-    this.addSql(`create unique index "group_tenant_display_name_unique" on "group" ("tenant_id", lower("display_name"));`);
+    this.addSql(
+      `create unique index "group_tenant_display_name_unique" on "group" ("tenant_id", lower("display_name"));`,
+    );
     this.addSql(`create index "group_tenant_external_id_index" on "group" ("tenant_id", "external_id");`);
     this.addSql(`create index "group_tenant_created_index" on "group" ("tenant_id", "created_at", "id");`);
 
@@ -93,7 +106,9 @@ export class Migration20261126000000_initial extends Migration {
       constraint "membership_pkey" primary key ("group_id", "member_id")
     );`);
     this.addSql(`create index "membership_member_index" on "membership" ("member_id", "group_id");`);
-    this.addSql(`create index "membership_member_group_index" on "membership" ("member_group_id") where "member_group_id" is not null;`);
+    this.addSql(
+      `create index "membership_member_group_index" on "membership" ("member_group_id") where "member_group_id" is not null;`,
+    );
 
     this.addSql(`create table "role" (
       "id" uuid primary key,
@@ -141,7 +156,9 @@ export class Migration20261126000000_initial extends Migration {
       "request_id" text null,
       "created_at" timestamptz not null default now()
     );`);
-    this.addSql(`create index "audit_event_tenant_created_index" on "audit_event" ("tenant_id", "created_at");`);
+    this.addSql(
+      `create index "audit_event_tenant_created_index" on "audit_event" ("tenant_id", "created_at");`,
+    );
     this.addSql(`create index "audit_event_resource_index" on "audit_event" ("resource_id");`);
     // Append-only: the audit trail cannot be edited from the application.
     this.addSql(`create function "cp_audit_event_append_only"() returns trigger language plpgsql as $$

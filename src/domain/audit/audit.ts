@@ -17,7 +17,11 @@ export interface AuditEntry {
  * The INSERT of an audit event, to be embedded in the same statement or transaction as the write
  * it records, so the event exists if and only if the change does.
  */
-export function auditInsert(ctx: OperatorContext, entry: AuditEntry, from = ''): { sql: string; params: unknown[] } {
+export function auditInsert(
+  ctx: OperatorContext,
+  entry: AuditEntry,
+  from = '',
+): { sql: string; params: unknown[] } {
   const idSql = entry.resourceIdSql ?? '?';
   const idParams = entry.resourceIdSql ? [] : [entry.resourceId];
   return {

@@ -37,7 +37,13 @@ export async function issueCredential(
   const secret = generateSecret(kind === 'SCIM_TOKEN' ? 'scim' : 'key');
   const audit = auditInsert(
     ctx,
-    { tenantId, action: 'credential.issued', resourceType: 'Credential', resourceIdSql: 'c.id', changedFields: [kind] },
+    {
+      tenantId,
+      action: 'credential.issued',
+      resourceType: 'Credential',
+      resourceIdSql: 'c.id',
+      changedFields: [kind],
+    },
     'from c',
   );
   const rows = await query<Row>(
@@ -45,13 +51,26 @@ export async function issueCredential(
     `with c as (insert into credential (id, tenant_id, kind, name, prefix, secret_hash, scopes)
        values (?, ?, ?, ?, ?, ?, ?::text[]) returning ${COLUMNS}),
      a as (${audit.sql}) select * from c`,
-    [randomUUID(), tenantId, kind, name, secretPrefix(secret), hashSecret(secret), pgArray(scopes), ...audit.params],
+    [
+      randomUUID(),
+      tenantId,
+      kind,
+      name,
+      secretPrefix(secret),
+      hashSecret(secret),
+      pgArray(scopes),
+      ...audit.params,
+    ],
   );
   return { credential: toRecord(rows[0]!), secret };
 }
 
 /** Live (unrevoked) and revoked credentials of one kind for a tenant, newest first. */
-export async function listCredentials(em: EntityManager, tenantId: string, kind: CredentialKind): Promise<CredentialRecord[]> {
+export async function listCredentials(
+  em: EntityManager,
+  tenantId: string,
+  kind: CredentialKind,
+): Promise<CredentialRecord[]> {
   const rows = await query<Row>(
     em,
     `select ${COLUMNS} from credential where tenant_id = ? and kind = ? order by created_at desc, id`,
@@ -70,7 +89,13 @@ export async function revokeCredential(
   if (!isUuid(id)) throw new DomainError('CREDENTIAL_NOT_FOUND', `Credential ${id} not found.`);
   const audit = auditInsert(
     ctx,
-    { tenantId, action: 'credential.revoked', resourceType: 'Credential', resourceIdSql: 'c.id', changedFields: ['revoked_at'] },
+    {
+      tenantId,
+      action: 'credential.revoked',
+      resourceType: 'Credential',
+      resourceIdSql: 'c.id',
+      changedFields: ['revoked_at'],
+    },
     'from c',
   );
   const rows = await query<Row>(

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { auditInsert } from '../audit/audit';
 import { withEm, type DirectoryContext } from '../context';
 import { DomainError } from '../errors';
-import { addMembers, removeAllMembers, removeMembers, replaceMembers } from '../memberships/membership.service';
+import {
+  addMembers,
+  removeAllMembers,
+  removeMembers,
+  replaceMembers,
+} from '../memberships/membership.service';
 import { isUuid, query } from '../sql';
 import type { Source } from '../users/user.types';
 import { rowToGroup, type GroupRow } from './group.row';
@@ -16,19 +21,31 @@ const notFound = (id: string) => new DomainError('GROUP_NOT_FOUND', `Group ${id}
 
 function checkDisplayName(displayName: unknown): string {
   if (typeof displayName !== 'string' || displayName.trim() === '') {
-    throw new DomainError('INVALID_INPUT', 'displayName is required and must be a non-empty string.', { field: 'displayName' });
+    throw new DomainError('INVALID_INPUT', 'displayName is required and must be a non-empty string.', {
+      field: 'displayName',
+    });
   }
   return displayName;
 }
 
 /** Creates a group (and its initial members, if any) with its audit event. */
-export async function createGroup(ctx: DirectoryContext, input: GroupInput, source: Source): Promise<GroupRecord> {
+export async function createGroup(
+  ctx: DirectoryContext,
+  input: GroupInput,
+  source: Source,
+): Promise<GroupRecord> {
   const displayName = checkDisplayName(input.displayName);
   const id = randomUUID();
   const write = async (tx: DirectoryContext) => {
     const audit = auditInsert(
       tx,
-      { tenantId: tx.tenantId, action: 'group.created', resourceType: 'Group', resourceIdSql: 'g.id', changedFields: ['*'] },
+      {
+        tenantId: tx.tenantId,
+        action: 'group.created',
+        resourceType: 'Group',
+        resourceIdSql: 'g.id',
+        changedFields: ['*'],
+      },
       'from g',
     );
     const rows = await query<GroupRow>(
@@ -47,7 +64,10 @@ export async function createGroup(ctx: DirectoryContext, input: GroupInput, sour
 /** A group of the context's tenant (without members), or null. */
 export async function findGroup(ctx: DirectoryContext, id: string): Promise<GroupRecord | null> {
   if (!isUuid(id)) return null;
-  const rows = await query<GroupRow>(ctx.em, `select * from "group" where tenant_id = ? and id = ?`, [ctx.tenantId, id]);
+  const rows = await query<GroupRow>(ctx.em, `select * from "group" where tenant_id = ? and id = ?`, [
+    ctx.tenantId,
+    id,
+  ]);
   return rows[0] ? rowToGroup(rows[0]) : null;
 }
 
@@ -91,7 +111,9 @@ export async function changeGroup(
     if (!rows[0]) throw notFound(id);
     const updated = rowToGroup(rows[0]);
     if (opts.ifMatch !== undefined && opts.ifMatch !== updated.version - 1) {
-      throw new DomainError('VERSION_MISMATCH', `Group ${id} has changed (version ${updated.version - 1}).`, { id });
+      throw new DomainError('VERSION_MISMATCH', `Group ${id} has changed (version ${updated.version - 1}).`, {
+        id,
+      });
     }
     const changed = new Set<string>(Object.keys(attrs));
     for (const change of changes) {
@@ -128,7 +150,10 @@ export async function changeGroup(
   });
 }
 
-function mergeAttributes(changes: readonly GroupChange[]): { displayName?: string; externalId?: string | null } {
+function mergeAttributes(changes: readonly GroupChange[]): {
+  displayName?: string;
+  externalId?: string | null;
+} {
   const out: { displayName?: string; externalId?: string | null } = {};
   for (const c of changes) {
     if (c.kind !== 'setAttributes') continue;
@@ -139,7 +164,12 @@ function mergeAttributes(changes: readonly GroupChange[]): { displayName?: strin
 }
 
 /** Replaces a group (SCIM PUT): attributes and the member set. */
-export function replaceGroup(ctx: DirectoryContext, id: string, input: GroupInput, opts: GroupWriteOptions = {}) {
+export function replaceGroup(
+  ctx: DirectoryContext,
+  id: string,
+  input: GroupInput,
+  opts: GroupWriteOptions = {},
+) {
   return changeGroup(
     ctx,
     id,
@@ -152,11 +182,21 @@ export function replaceGroup(ctx: DirectoryContext, id: string, input: GroupInpu
 }
 
 /** Deletes a group; memberships in it and of it go with it (foreign keys). */
-export async function deleteGroup(ctx: DirectoryContext, id: string, opts: GroupWriteOptions = {}): Promise<void> {
+export async function deleteGroup(
+  ctx: DirectoryContext,
+  id: string,
+  opts: GroupWriteOptions = {},
+): Promise<void> {
   if (!isUuid(id)) throw notFound(id);
   const audit = auditInsert(
     ctx,
-    { tenantId: ctx.tenantId, action: 'group.deleted', resourceType: 'Group', resourceIdSql: 'd.id', changedFields: [] },
+    {
+      tenantId: ctx.tenantId,
+      action: 'group.deleted',
+      resourceType: 'Group',
+      resourceIdSql: 'd.id',
+      changedFields: [],
+    },
     'from d',
   );
   const versionSql = opts.ifMatch === undefined ? '' : ' and version = ?';

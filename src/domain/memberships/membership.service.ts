@@ -46,7 +46,9 @@ async function assertNoCycle(ctx: DirectoryContext, groupId: string, childIds: s
   if (childIds.includes(groupId)) {
     throw new DomainError('MEMBERSHIP_CYCLE', `Group ${groupId} cannot be a member of itself.`, { groupId });
   }
-  await query(ctx.em, `select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`membership-graph:${ctx.tenantId}`]);
+  await query(ctx.em, `select pg_advisory_xact_lock(hashtextextended(?, 0))`, [
+    `membership-graph:${ctx.tenantId}`,
+  ]);
   const rows = await query<{ id: string }>(
     ctx.em,
     `with recursive d(id) as (
@@ -69,10 +71,16 @@ async function assertNoCycle(ctx: DirectoryContext, groupId: string, childIds: s
  * Adds members (insert-if-absent, safe under concurrency). Unknown ids are skipped and reported
  * in ctx.warnings. Must run inside a transaction. Returns how many rows were inserted.
  */
-export async function addMembers(ctx: DirectoryContext, groupId: string, refs: readonly MemberRef[]): Promise<number> {
+export async function addMembers(
+  ctx: DirectoryContext,
+  groupId: string,
+  refs: readonly MemberRef[],
+): Promise<number> {
   const { found, unknown } = await resolveMembers(ctx, refs);
   if (unknown.length > 0) {
-    ctx.warnings.push(`Skipped ${unknown.length} member id(s) that are not users or groups of this tenant: ${unknown.slice(0, 20).join(', ')}`);
+    ctx.warnings.push(
+      `Skipped ${unknown.length} member id(s) that are not users or groups of this tenant: ${unknown.slice(0, 20).join(', ')}`,
+    );
   }
   if (found.length === 0) return 0;
   await assertNoCycle(
@@ -86,13 +94,23 @@ export async function addMembers(ctx: DirectoryContext, groupId: string, refs: r
      select ?, ?, case when x.type = 'User' then x.id end, case when x.type = 'Group' then x.id end, x.display
      from unnest(?::uuid[], ?::text[], ?::text[]) as x(id, type, display)
      on conflict (group_id, member_id) do nothing returning member_id`,
-    [ctx.tenantId, groupId, pgArray(found.map((m) => m.id)), pgArray(found.map((m) => m.type)), pgArray(found.map((m) => m.display))],
+    [
+      ctx.tenantId,
+      groupId,
+      pgArray(found.map((m) => m.id)),
+      pgArray(found.map((m) => m.type)),
+      pgArray(found.map((m) => m.display)),
+    ],
   );
   return rows.length;
 }
 
 /** Removes only the listed members (delete-listed). Returns how many rows were deleted. */
-export async function removeMembers(ctx: DirectoryContext, groupId: string, ids: readonly string[]): Promise<number> {
+export async function removeMembers(
+  ctx: DirectoryContext,
+  groupId: string,
+  ids: readonly string[],
+): Promise<number> {
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return 0;
   const rows = await query(
@@ -105,14 +123,23 @@ export async function removeMembers(ctx: DirectoryContext, groupId: string, ids:
 
 /** Removes every member of a group. */
 export async function removeAllMembers(ctx: DirectoryContext, groupId: string): Promise<number> {
-  const rows = await query(ctx.em, `delete from membership where group_id = ? returning member_id`, [groupId]);
+  const rows = await query(ctx.em, `delete from membership where group_id = ? returning member_id`, [
+    groupId,
+  ]);
   return rows.length;
 }
 
 /** Makes the member set exactly `refs`, touching only the difference. */
-export async function replaceMembers(ctx: DirectoryContext, groupId: string, refs: readonly MemberRef[]): Promise<void> {
+export async function replaceMembers(
+  ctx: DirectoryContext,
+  groupId: string,
+  refs: readonly MemberRef[],
+): Promise<void> {
   const keep = refs.map((r) => r.value).filter(isUuid);
-  await query(ctx.em, `delete from membership where group_id = ? and member_id <> all(?::uuid[])`, [groupId, pgArray(keep)]);
+  await query(ctx.em, `delete from membership where group_id = ? and member_id <> all(?::uuid[])`, [
+    groupId,
+    pgArray(keep),
+  ]);
   await addMembers(ctx, groupId, refs);
 }
 

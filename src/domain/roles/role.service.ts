@@ -28,7 +28,10 @@ function toRole(row: Record<string, unknown>): RoleRecord {
 
 /** A tenant role by its value (exact), or null. */
 export async function findRole(ctx: DirectoryContext, value: string): Promise<RoleRecord | null> {
-  const rows = await query(ctx.em, `select * from role where tenant_id = ? and value = ?`, [ctx.tenantId, value]);
+  const rows = await query(ctx.em, `select * from role where tenant_id = ? and value = ?`, [
+    ctx.tenantId,
+    value,
+  ]);
   return rows[0] ? toRole(rows[0]) : null;
 }
 
@@ -37,10 +40,17 @@ export async function ensureRole(
   ctx: DirectoryContext,
   input: { value: string; display?: string | null; type?: string | null },
 ): Promise<RoleRecord> {
-  if (!input.value) throw new DomainError('INVALID_INPUT', 'A role needs a non-empty value.', { field: 'value' });
+  if (!input.value)
+    throw new DomainError('INVALID_INPUT', 'A role needs a non-empty value.', { field: 'value' });
   const audit = auditInsert(
     ctx,
-    { tenantId: ctx.tenantId, action: 'role.upserted', resourceType: 'Role', resourceIdSql: 'r.id', changedFields: ['*'] },
+    {
+      tenantId: ctx.tenantId,
+      action: 'role.upserted',
+      resourceType: 'Role',
+      resourceIdSql: 'r.id',
+      changedFields: ['*'],
+    },
     'from r',
   );
   const rows = await query(
@@ -70,7 +80,15 @@ export async function assignRole(
     const existing = current.roles.find((r) => r.value === role.value);
     return {
       ...input,
-      roles: [...others, { value: role.value, display: role.display ?? existing?.display ?? null, type: role.type ?? existing?.type ?? null, primary }],
+      roles: [
+        ...others,
+        {
+          value: role.value,
+          display: role.display ?? existing?.display ?? null,
+          type: role.type ?? existing?.type ?? null,
+          primary,
+        },
+      ],
     };
   });
 }
@@ -94,7 +112,15 @@ export async function listRoles(
       `select * from role where tenant_id = ?${opts.afterValue !== undefined ? ' and value > ?' : ''} order by value limit ?`,
       [ctx.tenantId, ...(opts.afterValue !== undefined ? [opts.afterValue] : []), opts.first + 1],
     ),
-    query<{ n: string }>(withEm(ctx, ctx.em.fork()).em, `select count(*) as n from role where tenant_id = ?`, [ctx.tenantId]),
+    query<{ n: string }>(
+      withEm(ctx, ctx.em.fork()).em,
+      `select count(*) as n from role where tenant_id = ?`,
+      [ctx.tenantId],
+    ),
   ]);
-  return { items: rows.slice(0, opts.first).map(toRole), total: Number(count[0]?.n ?? 0), hasNext: rows.length > opts.first };
+  return {
+    items: rows.slice(0, opts.first).map(toRole),
+    total: Number(count[0]?.n ?? 0),
+    hasNext: rows.length > opts.first,
+  };
 }

@@ -26,7 +26,9 @@ export function rolesCtes(
   ];
   const params: unknown[] = [json(roles), tenantId, tenantId];
   if (replaceExisting) {
-    parts.push(`rd as (delete from user_role where user_id = (select id from ${userCte}) and role_id not in (select id from r))`);
+    parts.push(
+      `rd as (delete from user_role where user_id = (select id from ${userCte}) and role_id not in (select id from r))`,
+    );
   }
   return { sql: parts.join(',\n'), params };
 }

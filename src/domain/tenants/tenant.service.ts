@@ -47,7 +47,13 @@ export async function createTenant(
     const id = randomUUID();
     const audit = auditInsert(
       tx,
-      { tenantId: id, action: 'tenant.created', resourceType: 'Tenant', resourceIdSql: 't.id', changedFields: ['*'] },
+      {
+        tenantId: id,
+        action: 'tenant.created',
+        resourceType: 'Tenant',
+        resourceIdSql: 't.id',
+        changedFields: ['*'],
+      },
       'from t',
     );
     const rows = await query(

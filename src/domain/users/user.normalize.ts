@@ -13,7 +13,9 @@ const EMPTY_NAME = {
 /** Fills every absent attribute with its empty value and checks the invariants both façades share. */
 export function normalizeUserInput(input: UserInput): UserAttributes {
   if (typeof input.userName !== 'string' || input.userName.trim() === '') {
-    throw new DomainError('INVALID_INPUT', 'userName is required and must be a non-empty string.', { field: 'userName' });
+    throw new DomainError('INVALID_INPUT', 'userName is required and must be a non-empty string.', {
+      field: 'userName',
+    });
   }
   if (input.userName.length > 512) {
     throw new DomainError('INVALID_INPUT', 'userName must be at most 512 characters.', { field: 'userName' });
@@ -57,7 +59,12 @@ export function normalizeRoles(roles: readonly RoleInput[] | undefined): RoleInp
     if (typeof r.value !== 'string' || r.value === '') {
       throw new DomainError('INVALID_INPUT', 'Every role needs a non-empty value.', { field: 'roles' });
     }
-    byValue.set(r.value, { value: r.value, display: r.display ?? null, type: r.type ?? null, primary: r.primary === true });
+    byValue.set(r.value, {
+      value: r.value,
+      display: r.display ?? null,
+      type: r.type ?? null,
+      primary: r.primary === true,
+    });
   }
   let seenPrimary = false;
   return [...byValue.values()].map((r) => {

@@ -1,7 +1,11 @@
 import type { RoleAssignment, UserAttributes, UserRecord } from './user.types';
 
 /** Writable columns of app_user, in a fixed order, with how to read each from UserAttributes. */
-export const USER_COLUMNS: ReadonlyArray<{ column: string; json?: true; get: (a: UserAttributes) => unknown }> = [
+export const USER_COLUMNS: ReadonlyArray<{
+  column: string;
+  json?: true;
+  get: (a: UserAttributes) => unknown;
+}> = [
   { column: 'user_name', get: (a) => a.userName },
   { column: 'external_id', get: (a) => a.externalId },
   { column: 'active', get: (a) => a.active },
@@ -95,7 +99,11 @@ export function rowToUser(row: UserRow): UserRecord {
     roles: arr<RoleAssignment>(row.roles_json),
     manager:
       managerId && row.manager_user_name !== undefined && row.manager_user_name !== null
-        ? { id: managerId, userName: String(row.manager_user_name), displayName: str(row.manager_display_name) }
+        ? {
+            id: managerId,
+            userName: String(row.manager_user_name),
+            displayName: str(row.manager_display_name),
+          }
         : null,
     source: row.source === 'API' ? 'API' : 'SCIM',
     version: Number(row.version),

@@ -25,12 +25,18 @@ function columnValues(attrs: UserAttributes): { placeholders: string[]; params: 
 
 function noteUnknownManager(ctx: DirectoryContext, requested: string | null, user: UserRecord): void {
   if (requested && user.enterprise.managerId === null) {
-    ctx.warnings.push(`manager ${requested} is not a user of this tenant; the manager reference was left empty.`);
+    ctx.warnings.push(
+      `manager ${requested} is not a user of this tenant; the manager reference was left empty.`,
+    );
   }
 }
 
 /** Creates a user, its role assignments and the audit event in one statement (one round trip). */
-export async function createUser(ctx: DirectoryContext, input: UserInput, source: Source): Promise<UserRecord> {
+export async function createUser(
+  ctx: DirectoryContext,
+  input: UserInput,
+  source: Source,
+): Promise<UserRecord> {
   const attrs = normalizeUserInput(input);
   const roles = normalizeRoles(input.roles);
   const id = randomUUID();
@@ -49,7 +55,13 @@ export async function createUser(ctx: DirectoryContext, input: UserInput, source
   }
   const audit = auditInsert(
     ctx,
-    { tenantId: ctx.tenantId, action: 'user.created', resourceType: 'User', resourceIdSql: 'u.id', changedFields: ['*'] },
+    {
+      tenantId: ctx.tenantId,
+      action: 'user.created',
+      resourceType: 'User',
+      resourceIdSql: 'u.id',
+      changedFields: ['*'],
+    },
     'from u',
   );
   ctes.push(`a as (${audit.sql})`);
@@ -75,7 +87,11 @@ export async function getUser(ctx: DirectoryContext, id: string): Promise<UserRe
 }
 
 /** A user of the context's tenant, or null. */
-export async function findUser(ctx: DirectoryContext, id: string, forUpdate = false): Promise<UserRecord | null> {
+export async function findUser(
+  ctx: DirectoryContext,
+  id: string,
+  forUpdate = false,
+): Promise<UserRecord | null> {
   if (!isUuid(id)) return null;
   const rows = await query<UserRow>(
     ctx.em,
@@ -86,7 +102,10 @@ export async function findUser(ctx: DirectoryContext, id: string, forUpdate = fa
 }
 
 /** Looks a user up by userName, case-insensitively. */
-export async function findUserByUserName(ctx: DirectoryContext, userName: string): Promise<UserRecord | null> {
+export async function findUserByUserName(
+  ctx: DirectoryContext,
+  userName: string,
+): Promise<UserRecord | null> {
   const rows = await query<UserRow>(
     ctx.em,
     `select ${USER_SELECT} from ${USER_FROM} where u.tenant_id = ? and lower(u.user_name) = lower(?)`,
@@ -111,7 +130,9 @@ export async function updateUser(
     const current = await findUser(tx, id, true);
     if (!current) throw notFound(id);
     if (opts.ifMatch !== undefined && opts.ifMatch !== current.version) {
-      throw new DomainError('VERSION_MISMATCH', `User ${id} has changed (version ${current.version}).`, { id });
+      throw new DomainError('VERSION_MISMATCH', `User ${id} has changed (version ${current.version}).`, {
+        id,
+      });
     }
     const next = change(current);
     const attrs = normalizeUserInput(next);
@@ -147,12 +168,20 @@ async function writeUser(
   }
   const audit = auditInsert(
     ctx,
-    { tenantId: ctx.tenantId, action: 'user.updated', resourceType: 'User', resourceIdSql: 'u.id', changedFields: changed },
+    {
+      tenantId: ctx.tenantId,
+      action: 'user.updated',
+      resourceType: 'User',
+      resourceIdSql: 'u.id',
+      changedFields: changed,
+    },
     'from u',
   );
   ctes.push(`a as (${audit.sql})`);
   params.push(...audit.params);
-  const rolesSql = rolesChanged ? ROLES_FROM_CTES : `(select coalesce(json_agg(json_build_object('value', r.value, 'display', r.display, 'type', r.type, 'primary', ur."primary") order by r.value), '[]'::json) from user_role ur join role r on r.id = ur.role_id where ur.user_id = u.id)`;
+  const rolesSql = rolesChanged
+    ? ROLES_FROM_CTES
+    : `(select coalesce(json_agg(json_build_object('value', r.value, 'display', r.display, 'type', r.type, 'primary', ur."primary") order by r.value), '[]'::json) from user_role ur join role r on r.id = ur.role_id where ur.user_id = u.id)`;
   const rows = await query<UserRow>(
     ctx.em,
     `with ${ctes.join(',\n')}
@@ -204,7 +233,13 @@ export async function deleteUser(ctx: DirectoryContext, id: string, opts: WriteO
   if (!isUuid(id)) throw notFound(id);
   const audit = auditInsert(
     ctx,
-    { tenantId: ctx.tenantId, action: 'user.deleted', resourceType: 'User', resourceIdSql: 'd.id', changedFields: [] },
+    {
+      tenantId: ctx.tenantId,
+      action: 'user.deleted',
+      resourceType: 'User',
+      resourceIdSql: 'd.id',
+      changedFields: [],
+    },
     'from d',
   );
   const versionSql = opts.ifMatch === undefined ? '' : ' and version = ?';

@@ -1,0 +1,42 @@
+import { startEmbeddedPostgres } from './embedded';
+import { openOrm, migrateUp, type Orm } from './orm';
+
+export interface Database {
+  orm: Orm;
+  /** True when this process started the embedded PostgreSQL. */
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPort: number;
+  poolMax: number;
+  log: (msg: string) => void;
+}
+
+/** Connects to DATABASE_URL, or starts the embedded PostgreSQL; then applies pending migrations. */
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  const embedded = opts.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: opts.dataDir, port: opts.embeddedPort, log: opts.log });
+  const url = opts.databaseUrl ?? embedded!.url;
+  let orm: Orm;
+  try {
+    orm = await openOrm({ url, poolMax: opts.poolMax });
+    const applied = await migrateUp(orm);
+    if (applied.length > 0) opts.log(`applied migrations: ${applied.join(', ')}`);
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+  return {
+    orm,
+    embedded: embedded !== undefined,
+    close: async () => {
+      await orm.close(true);
+      await embedded?.stop();
+    },
+  };
+}

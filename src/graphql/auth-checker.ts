@@ -1,0 +1,29 @@
+import { GraphQLError } from 'graphql';
+import type { AuthChecker } from 'type-graphql';
+import { principalOf, type GraphQLContext } from './context';
+
+/** Roles used with @Authorized: the operator, or a tenant scope. */
+export type Requirement = 'OPERATOR' | 'DIRECTORY_READ' | 'DIRECTORY_WRITE' | 'TENANT_ADMIN';
+
+/**
+ * Enforces @Authorized(requirements): any listed requirement suffices. Throws UNAUTHENTICATED
+ * without valid credentials and FORBIDDEN when the credential lacks the scope.
+ */
+export const authChecker: AuthChecker<GraphQLContext, Requirement> = ({ context }, requirements) => {
+  const principal = principalOf(context);
+  const ok = requirements.some((req) =>
+    req === 'OPERATOR'
+      ? principal.kind === 'operator'
+      : principal.kind !== 'operator' &&
+        (principal.scopes.includes(req) ||
+          // Writing and administering imply reading.
+          (req === 'DIRECTORY_READ' &&
+            principal.scopes.some((s) => s === 'DIRECTORY_WRITE' || s === 'TENANT_ADMIN'))),
+  );
+  if (!ok) {
+    throw new GraphQLError(`This operation needs ${requirements.join(' or ')}.`, {
+      extensions: { code: 'FORBIDDEN' },
+    });
+  }
+  return true;
+};

@@ -1,0 +1,49 @@
+import type { DbSession, DirectoryContext, OperatorContext } from '../domain/context';
+import type { AuthOutcome, Principal } from '../http/auth/principal';
+import type { Logger } from '../http/logger';
+import { GraphQLError } from 'graphql';
+
+/** What every resolver receives. */
+export interface GraphQLContext {
+  auth: AuthOutcome;
+  requestId: string;
+  log: Logger;
+  em: DbSession;
+  publicUrl: string;
+  /** Per-request caches (dataloaders), created lazily by resolvers. */
+  loaders: Map<string, unknown>;
+}
+
+/** The authenticated principal, or UNAUTHENTICATED. */
+export function principalOf(ctx: GraphQLContext): Principal {
+  if (ctx.auth.status === 'authenticated') return ctx.auth.principal;
+  throw new GraphQLError(
+    ctx.auth.status === 'rejected'
+      ? `Authentication failed: ${ctx.auth.reason}.`
+      : 'Authentication required: send Authorization: Bearer <token>.',
+    { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } },
+  );
+}
+
+/** A domain context for the operator (tenant management). */
+export function operatorCtx(ctx: GraphQLContext): OperatorContext {
+  return { actor: { kind: 'operator', id: 'operator' }, em: ctx.em, requestId: ctx.requestId, log: ctx.log };
+}
+
+/** A domain context inside the caller's tenant; the tenant always comes from the credential. */
+export function tenantCtx(ctx: GraphQLContext): DirectoryContext {
+  const p = principalOf(ctx);
+  if (p.kind === 'operator') {
+    throw new GraphQLError(
+      'The operator token manages tenants; use a tenant API key or JWT for directory data.',
+      {
+        extensions: { code: 'FORBIDDEN' },
+      },
+    );
+  }
+  const actor =
+    p.kind === 'apiKey'
+      ? { kind: 'apiKey' as const, id: p.credentialId }
+      : { kind: 'jwt' as const, id: p.subject };
+  return { tenantId: p.tenantId, actor, em: ctx.em, requestId: ctx.requestId, log: ctx.log, warnings: [] };
+}

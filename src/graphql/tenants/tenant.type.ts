@@ -1,0 +1,37 @@
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'A customer company whose directory we keep.' })
+export class Tenant {
+  @Field(() => ID)
+  id!: string;
+
+  @Field({ description: 'Unique, URL-safe short name.' })
+  slug!: string;
+
+  @Field()
+  name!: string;
+
+  @Field()
+  createdAt!: Date;
+}
+
+@InputType()
+export class CreateTenantInput {
+  @Field({ description: 'Lower-case letters, digits and hyphens; unique.' })
+  slug!: string;
+
+  @Field()
+  name!: string;
+}
+
+@ObjectType()
+export class CreateTenantPayload {
+  @Field(() => Tenant)
+  tenant!: Tenant;
+
+  @Field({ description: "The tenant's SCIM Provisioning URL (Entra: Tenant URL)." })
+  scimUrl!: string;
+
+  @Field({ description: 'The Provisioning Secret Token. Shown only here; store it in Entra now.' })
+  scimToken!: string;
+}

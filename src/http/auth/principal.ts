@@ -1,0 +1,31 @@
+import type { ApiScope } from '../../domain/credentials/credential.types';
+
+/** Who a GraphQL request acts as, after authentication. */
+export type Principal =
+  | { readonly kind: 'operator' }
+  | {
+      readonly kind: 'apiKey';
+      readonly tenantId: string;
+      readonly scopes: readonly ApiScope[];
+      readonly credentialId: string;
+    }
+  | {
+      readonly kind: 'jwt';
+      readonly tenantId: string;
+      readonly scopes: readonly ApiScope[];
+      readonly subject: string;
+    };
+
+/** Outcome of reading the Authorization header: no credentials, a principal, or a rejection. */
+export type AuthOutcome =
+  | { readonly status: 'anonymous' }
+  | { readonly status: 'authenticated'; readonly principal: Principal }
+  | { readonly status: 'rejected'; readonly reason: string };
+
+/** The bearer token of an Authorization header, or undefined (empty tokens count as absent). */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  const token = match?.[1]?.trim();
+  return token ? token : undefined;
+}

@@ -1,0 +1,59 @@
+import { bodyParser } from '@koa/bodyparser';
+import type { ApolloServer } from '@apollo/server';
+import type Koa from 'koa';
+import type { GraphQLContext } from '../graphql/context';
+import type { Authenticator } from './auth/authenticate';
+import type { RequestState } from './state';
+
+export interface GraphQLMountOptions {
+  server: ApolloServer<GraphQLContext>;
+  authenticate: Authenticator;
+  publicUrl: string;
+  maxBodyBytes?: number;
+}
+
+/**
+ * Mounts Apollo on the Koa app at /graphql through the official @as-integrations/koa package.
+ * That package is ESM-only, so it is loaded with import() from this CommonJS build (ADR 0001).
+ */
+export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.Middleware<RequestState>[]> {
+  const { koaMiddleware } = await import('@as-integrations/koa');
+  // The ESM build's ApolloServer type differs nominally from the CommonJS one we construct; same object at run time.
+  const apollo = koaMiddleware(
+    opts.server as never,
+    {
+      context: async ({ ctx }: { ctx: Koa.Context }): Promise<GraphQLContext> => {
+        const state = ctx.state as RequestState;
+        return {
+          auth: await opts.authenticate(state.em, ctx.get('authorization') || undefined),
+          requestId: state.requestId,
+          log: state.log,
+          em: state.em,
+          publicUrl: opts.publicUrl,
+          loaders: new Map(),
+        };
+      },
+    } as never,
+  );
+  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: opts.maxBodyBytes ?? 1024 * 1024 });
+  const onlyGraphql: Koa.Middleware<RequestState> = async (ctx, next) => {
+    if (ctx.path !== '/graphql') return next();
+    try {
+      await parse(ctx, async () => undefined);
+    } catch (err) {
+      const status = (err as { status?: number }).status ?? 400;
+      ctx.status = status === 413 ? 413 : 400;
+      ctx.body = {
+        errors: [
+          {
+            message: status === 413 ? 'Request body too large.' : 'Malformed JSON body.',
+            extensions: { code: 'BAD_REQUEST' },
+          },
+        ],
+      };
+      return;
+    }
+    await (apollo as unknown as Koa.Middleware<RequestState>)(ctx, next);
+  };
+  return [onlyGraphql];
+}
