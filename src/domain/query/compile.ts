@@ -49,8 +49,8 @@ export function compileFilter(kind: ResourceKind, filter: Filter): CompiledSql {
   return checked({ sql, params: compiler.params });
 }
 
-/** Compiles a sort to an ORDER BY list (the resource id breaks ties so paging is stable). */
-export function compileSort(kind: ResourceKind, sort: SortSpec): string {
+/** The expression a sort orders by (lower-cased for case-insensitive attributes). */
+export function sortExpression(kind: ResourceKind, sort: SortSpec): string {
   const resolved = resolveAttribute(kind, sort.path);
   const name = formatAttrPath(sort.path);
   if (resolved.def.kind !== 'scalar') {
@@ -58,7 +58,12 @@ export function compileSort(kind: ResourceKind, sort: SortSpec): string {
   }
   if (!resolved.def.sortable) throw invalid(`Cannot sort by "${name}": this attribute is not sortable`, name);
   const { sql } = resolved.def;
-  const expr = isCaseInsensitive({ ...resolved.def, name }) ? `lower(${sql})` : sql;
+  return isCaseInsensitive({ ...resolved.def, name }) ? `lower(${sql})` : sql;
+}
+
+/** Compiles a sort to an ORDER BY list (the resource id breaks ties so paging is stable). */
+export function compileSort(kind: ResourceKind, sort: SortSpec): string {
+  const expr = sortExpression(kind, sort);
   // PostgreSQL's defaults (nulls last ascending, first descending) keep descending the exact reverse.
   const dir = sort.descending ? 'desc nulls first' : 'asc nulls last';
   return `${expr} ${dir}, ${RESOURCE_ALIAS[kind]}.id ${sort.descending ? 'desc' : 'asc'}`;

@@ -1,0 +1,145 @@
+import type { DirectoryContext } from '../context';
+import { DomainError } from '../errors';
+import { query } from '../sql';
+import type { Filter, ResourceKind, SortSpec } from './ast';
+import { compileFilter, compileSort, sortExpression } from './compile';
+import { RESOURCE_ALIAS } from './registry';
+
+/** A page request: offset paging (1-based startIndex) or keyset paging (cursor), never both. */
+export interface ListRequest {
+  filter?: Filter;
+  sort?: SortSpec;
+  /** 1-based index of the first result (SCIM startIndex). Ignored when `cursor` is set. */
+  startIndex?: number;
+  /** Page size; 0 asks only for the total. */
+  count: number;
+  /** Keyset cursor from a previous page; `''` starts cursor paging from the beginning. */
+  cursor?: string;
+  /** Skip the exact count query (GraphQL asks for totalCount only when selected). */
+  skipTotal?: boolean;
+}
+
+export interface ListResult<T> {
+  items: T[];
+  /** Cursor of each item (to resume right after it). */
+  cursors: string[];
+  total: number;
+  /** Present when more results follow (cursor paging, or offset paging with a next page). */
+  nextCursor?: string;
+  hasNext: boolean;
+}
+
+export interface ListSource<T> {
+  kind: ResourceKind;
+  select: string;
+  from: string;
+  map: (row: Record<string, unknown>) => T;
+  /** Extra condition (e.g. membership restriction) with its params, applied with the filter. */
+  where?: { sql: string; params: unknown[] };
+}
+
+const DEFAULT_SORT: Record<ResourceKind, string> = { User: 'u.created_at', Group: 'g.created_at' };
+
+interface CursorPayload {
+  s: string;
+  v: string | null;
+  id: string;
+}
+
+function encodeCursor(payload: CursorPayload): string {
+  return Buffer.from(JSON.stringify(payload)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, sortKey: string): CursorPayload {
+  try {
+    const p = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPayload;
+    if (p && p.s === sortKey && typeof p.id === 'string' && (p.v === null || typeof p.v === 'string'))
+      return p;
+  } catch {
+    // fall through
+  }
+  throw new DomainError(
+    'INVALID_CURSOR',
+    'The cursor is not valid for this query (it must come from the same filter and sort).',
+  );
+}
+
+/**
+ * Lists a tenant's resources with filtering, sorting and paging done in PostgreSQL: an exact
+ * total, and either OFFSET paging or keyset paging on (sort key, id) so deep pages stay fast.
+ */
+export async function listResources<T>(
+  ctx: DirectoryContext,
+  source: ListSource<T>,
+  req: ListRequest,
+): Promise<ListResult<T>> {
+  const a = RESOURCE_ALIAS[source.kind];
+  const where = [`${a}.tenant_id = ?`];
+  const params: unknown[] = [ctx.tenantId];
+  if (source.where) {
+    where.push(`(${source.where.sql})`);
+    params.push(...source.where.params);
+  }
+  if (req.filter) {
+    const f = compileFilter(source.kind, req.filter);
+    where.push(`(${f.sql})`);
+    params.push(...f.params);
+  }
+  const expr = req.sort ? sortExpression(source.kind, req.sort) : DEFAULT_SORT[source.kind];
+  const desc = req.sort?.descending ?? false;
+  const orderBy = req.sort ? compileSort(source.kind, req.sort) : `${expr} asc nulls last, ${a}.id asc`;
+  const sortKey = `${source.kind}:${expr}:${desc ? 'd' : 'a'}`;
+
+  const totalPromise = req.skipTotal
+    ? Promise.resolve(-1)
+    : query<{ n: string }>(
+        ctx.em,
+        `select count(*) as n from ${source.from} where ${where.join(' and ')}`,
+        params,
+      ).then((r) => Number(r[0]?.n ?? 0));
+
+  const pageWhere = [...where];
+  const pageParams = [...params];
+  let offset = 0;
+  if (req.cursor) {
+    const c = decodeCursor(req.cursor, sortKey);
+    const gt = desc ? '<' : '>';
+    if (c.v === null) {
+      pageWhere.push(
+        desc
+          ? `((${expr} is null and ${a}.id < ?) or ${expr} is not null)`
+          : `(${expr} is null and ${a}.id > ?)`,
+      );
+      pageParams.push(c.id);
+    } else {
+      pageWhere.push(
+        `(${expr} ${gt} ? or (${expr} = ? and ${a}.id ${gt} ?)${desc ? '' : ` or ${expr} is null`})`,
+      );
+      pageParams.push(c.v, c.v, c.id);
+    }
+  } else if (req.cursor === undefined && req.startIndex !== undefined) {
+    offset = Math.max(0, req.startIndex - 1);
+  }
+  const rows =
+    req.count > 0
+      ? await query(
+          ctx.em,
+          `select ${source.select}, (${expr})::text as __sort from ${source.from}
+           where ${pageWhere.join(' and ')} order by ${orderBy} limit ? offset ?`,
+          [...pageParams, req.count + 1, offset],
+        )
+      : [];
+  const total = await totalPromise;
+  const page = rows.slice(0, req.count);
+  const cursors = page.map((r) =>
+    encodeCursor({ s: sortKey, v: (r.__sort as string | null) ?? null, id: String(r.id) }),
+  );
+  const hasNext = rows.length > req.count;
+  return {
+    items: page.map(source.map),
+    cursors,
+    total,
+    hasNext,
+    ...(hasNext && cursors.length > 0 ? { nextCursor: cursors[cursors.length - 1] } : {}),
+  };
+}

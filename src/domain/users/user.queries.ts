@@ -1,0 +1,17 @@
+import type { DirectoryContext } from '../context';
+import { listResources, type ListRequest, type ListResult } from '../query/list';
+import { rowToUser, USER_FROM, USER_SELECT } from './user.row';
+import type { UserRecord } from './user.types';
+
+/** Users of the tenant matching a filter, sorted and paged in PostgreSQL. */
+export function listUsers(
+  ctx: DirectoryContext,
+  req: ListRequest,
+  where?: { sql: string; params: unknown[] },
+): Promise<ListResult<UserRecord>> {
+  return listResources(
+    ctx,
+    { kind: 'User', select: USER_SELECT, from: USER_FROM, map: rowToUser, where },
+    req,
+  );
+}
