@@ -9,6 +9,8 @@ import { createUsageRecorder } from './http/auth/usage';
 import { graphqlMiddleware } from './http/graphql';
 import type { Logger } from './http/logger';
 import type { RequestState } from './http/state';
+import { scimRouter } from './scim/router';
+import type Router from '@koa/router';
 
 export interface ComposeInput {
   config: Config;
@@ -34,6 +36,17 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
     log,
     forkEm,
     isShuttingDown: input.isShuttingDown ?? (() => false),
+    routers: [
+      scimRouter({
+        settings: {
+          publicUrl: config.publicUrl,
+          maxBodyBytes: config.scim.maxBodyBytes,
+          maxResults: config.scim.maxResults,
+        },
+        recordUsage,
+        forkEm,
+      }) as unknown as Router<RequestState>,
+    ],
     middleware: await graphqlMiddleware({ server: graphqlServer, authenticate, publicUrl: config.publicUrl }),
   });
 }

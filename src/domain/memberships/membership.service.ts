@@ -145,15 +145,26 @@ export async function replaceMembers(
 
 /** Direct members of a group (for SCIM GET; GraphQL pages them). */
 export async function listDirectMembers(ctx: DirectoryContext, groupId: string): Promise<MemberRecord[]> {
-  const rows = await query<{ member_id: string; type: MemberType; display: string | null }>(
+  return (await listDirectMembersOf(ctx, [groupId])).get(groupId) ?? [];
+}
+
+/** Direct members of several groups in one query (a SCIM list page of groups). */
+export async function listDirectMembersOf(
+  ctx: DirectoryContext,
+  groupIds: readonly string[],
+): Promise<Map<string, MemberRecord[]>> {
+  const out = new Map<string, MemberRecord[]>(groupIds.map((id) => [id, []]));
+  if (groupIds.length === 0) return out;
+  const rows = await query<{ group_id: string; member_id: string; type: MemberType; display: string | null }>(
     ctx.em,
-    `select m.member_id, case when m.member_user_id is not null then 'User' else 'Group' end as type,
+    `select m.group_id, m.member_id, case when m.member_user_id is not null then 'User' else 'Group' end as type,
        coalesce(m.display, u.display_name, u.user_name, g.display_name) as display
      from membership m
      left join app_user u on u.id = m.member_user_id
      left join "group" g on g.id = m.member_group_id
-     where m.tenant_id = ? and m.group_id = ? order by m.created_at, m.member_id`,
-    [ctx.tenantId, groupId],
+     where m.tenant_id = ? and m.group_id = any(?::uuid[]) order by m.created_at, m.member_id`,
+    [ctx.tenantId, pgArray([...groupIds])],
   );
-  return rows.map((r) => ({ value: r.member_id, type: r.type, display: r.display }));
+  for (const r of rows) out.get(r.group_id)?.push({ value: r.member_id, type: r.type, display: r.display });
+  return out;
 }

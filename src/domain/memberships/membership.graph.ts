@@ -1,0 +1,168 @@
+/**
+ * Transitive membership, answered in PostgreSQL with recursive queries over the membership rows
+ * (`membership.member_group_id` is the nesting edge). Writes reject cycles (membership.service),
+ * and every recursion uses UNION or a path guard, so a cycle could not loop even if one slipped in.
+ *
+ * Depths: DIRECT = a membership row of the group itself; ALL = direct or through nested groups;
+ * INHERITED = through nested groups only, i.e. ALL minus DIRECT (the same rule as the `memberOf`
+ * filter in src/domain/query/compile.ts).
+ */
+import type { DirectoryContext } from '../context';
+import { DomainError } from '../errors';
+import { rowToGroup } from '../groups/group.row';
+import type { GroupRecord, MemberType } from '../groups/group.types';
+import { isUuid, pgArray, query } from '../sql';
+
+export type MembershipDepth = 'DIRECT' | 'INHERITED' | 'ALL';
+
+/** Which members to count or list: users, groups, or both. */
+export type MemberKindFilter = 'User' | 'Group' | 'Any';
+
+/** SQL condition on a membership row `alias` restricting the member's kind. */
+export function memberKindSql(alias: string, kind: MemberKindFilter): string {
+  if (kind === 'User') return `${alias}.member_user_id is not null`;
+  if (kind === 'Group') return `${alias}.member_group_id is not null`;
+  return 'true';
+}
+
+/**
+ * Recursive CTE `d(owner, gid)`: each owner group paired with itself and every group nested in it.
+ * `owners` yields the owner ids as column `o`; by default they are one uuid[] parameter.
+ */
+export function nestedGroupsCte(owners = 'unnest(?::uuid[]) as o'): string {
+  return `d(owner, gid) as (
+    select o, o from ${owners}
+    union
+    select d.owner, m.member_group_id from d join membership m on m.group_id = d.gid
+    where m.member_group_id is not null)`;
+}
+
+/** Recursive CTE `up(gid)`: every group user `?` belongs to, directly or through nesting (tenant `?`). */
+const USER_GROUPS_CTE = `up(gid) as (
+    select m.group_id from membership m
+    where m.member_id = ?::uuid and m.member_user_id is not null and m.tenant_id = ?
+    union
+    select m.group_id from membership m join up on m.member_group_id = up.gid)`;
+
+const userNotFound = (id: string) => new DomainError('USER_NOT_FOUND', `User ${id} not found.`, { id });
+
+/**
+ * Which of `groupIds` the user belongs to, directly or through nesting, in the order given: one
+ * statement whatever the number of ids. USER_NOT_FOUND for a user outside the tenant.
+ */
+export async function checkMembership(
+  ctx: DirectoryContext,
+  userId: string,
+  groupIds: readonly string[],
+): Promise<string[]> {
+  if (!isUuid(userId)) throw userNotFound(userId);
+  const wanted = [...new Set(groupIds.filter(isUuid).map((id) => id.toLowerCase()))];
+  const rows = await query<{ user_found: number; ids: string[] | null }>(
+    ctx.em,
+    `with recursive ${USER_GROUPS_CTE}
+     select (select count(*) from app_user where tenant_id = ? and id = ?::uuid)::int as user_found,
+       (select array_agg(gid::text) from up where gid = any(?::uuid[])) as ids`,
+    [userId, ctx.tenantId, ctx.tenantId, userId, pgArray(wanted)],
+  );
+  const row = rows[0];
+  if (!row || row.user_found === 0) throw userNotFound(userId);
+  const found = new Set(row.ids ?? []);
+  return wanted.filter((id) => found.has(id));
+}
+
+/**
+ * Why a user is in a group: the shortest chain of groups from one the user is a direct member of
+ * up to `groupId` (both included), or null when the user is not in it at any depth.
+ */
+export async function membershipPath(
+  ctx: DirectoryContext,
+  userId: string,
+  groupId: string,
+): Promise<GroupRecord[] | null> {
+  if (!isUuid(userId)) throw userNotFound(userId);
+  if (!isUuid(groupId)) throw new DomainError('GROUP_NOT_FOUND', `Group ${groupId} not found.`);
+  const rows = await query<{
+    user_found: number;
+    group_found: number;
+    path: Record<string, unknown>[] | null;
+  }>(
+    ctx.em,
+    `with recursive walk(gid, path) as (
+       select m.group_id, array[m.group_id] from membership m
+       where m.member_id = ?::uuid and m.member_user_id is not null and m.tenant_id = ?
+       union all
+       select m.group_id, walk.path || m.group_id from walk join membership m on m.member_group_id = walk.gid
+       where walk.gid <> ?::uuid and not m.group_id = any(walk.path) and cardinality(walk.path) < 64
+     ),
+     best as (select path from walk where gid = ?::uuid order by cardinality(path) limit 1)
+     select (select count(*) from app_user where tenant_id = ? and id = ?::uuid)::int as user_found,
+       (select count(*) from "group" where tenant_id = ? and id = ?::uuid)::int as group_found,
+       (select json_agg(row_to_json(g.*) order by p.ord)
+          from best cross join unnest(best.path) with ordinality as p(id, ord) join "group" g on g.id = p.id) as path`,
+    [userId, ctx.tenantId, groupId, groupId, ctx.tenantId, userId, ctx.tenantId, groupId],
+  );
+  const row = rows[0];
+  if (!row || row.user_found === 0) throw userNotFound(userId);
+  if (row.group_found === 0) throw new DomainError('GROUP_NOT_FOUND', `Group ${groupId} not found.`);
+  return row.path && row.path.length > 0 ? row.path.map(rowToGroup) : null;
+}
+
+/**
+ * Member counts of several groups in one statement. DIRECT counts membership rows of the group;
+ * INHERITED and ALL count distinct members reachable through nesting (a user in two nested groups
+ * counts once). Groups of other tenants are never reached: callers pass ids of loaded groups.
+ */
+export async function memberCounts(
+  ctx: DirectoryContext,
+  groupIds: readonly string[],
+  depth: MembershipDepth,
+  kind: MemberKindFilter,
+): Promise<Map<string, number>> {
+  const ids = [...new Set(groupIds.filter(isUuid))];
+  const counts = new Map<string, number>(ids.map((id) => [id, 0]));
+  if (ids.length === 0) return counts;
+  const rows =
+    depth === 'DIRECT'
+      ? await query<{ owner: string; n: number }>(
+          ctx.em,
+          `select m.group_id as owner, count(*)::int as n from membership m
+           where m.group_id = any(?::uuid[]) and ${memberKindSql('m', kind)} group by m.group_id`,
+          [pgArray(ids)],
+        )
+      : await query<{ owner: string; n: number }>(
+          ctx.em,
+          `with recursive ${nestedGroupsCte()}
+           select owner, count(*)::int as n from (
+             select distinct d.owner, m.member_id from d join membership m on m.group_id = d.gid
+             where ${memberKindSql('m', kind)}${depth === 'INHERITED' ? ` and ${INHERITED_ONLY}` : ''}
+           ) x group by owner`,
+          [pgArray(ids)],
+        );
+  for (const r of rows) counts.set(r.owner, r.n);
+  return counts;
+}
+
+/** Over `d join membership m`: reached through a nested group and not a direct member of the owner. */
+export const INHERITED_ONLY = `d.gid <> d.owner and not exists (
+    select 1 from membership x where x.group_id = d.owner and x.member_id = m.member_id)`;
+
+/** The kind of each id that is a user or group of the tenant (unknown ids are absent). */
+export async function memberTypes(
+  ctx: DirectoryContext,
+  ids: readonly string[],
+): Promise<Map<string, MemberType>> {
+  const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
+  if (valid.length === 0) return new Map();
+  const rows = await query<{ id: string; type: MemberType }>(
+    ctx.em,
+    `select id, 'User' as type from app_user where tenant_id = ? and id = any(?::uuid[])
+     union all select id, 'Group' as type from "group" where tenant_id = ? and id = any(?::uuid[])`,
+    [ctx.tenantId, pgArray(valid), ctx.tenantId, pgArray(valid)],
+  );
+  return new Map(rows.map((r) => [r.id, r.type]));
+}
+
+/** SQL condition: resource `alias` (`u` or `g`) is a direct member of at least one group. */
+export function inAnyGroupSql(alias: string): string {
+  return `exists (select 1 from membership mo where mo.member_id = ${alias}.id)`;
+}

@@ -1,0 +1,165 @@
+/**
+ * Pages of relationships for many owners at once (GraphQL asks for a page of each user's groups,
+ * each group's members …): one statement per call, whatever the number of owners, so a list of
+ * 100 users with their groups costs the same number of queries as a list of 2.
+ */
+import type { DirectoryContext } from '../context';
+import { rowToGroup } from '../groups/group.row';
+import type { GroupRecord, MemberType } from '../groups/group.types';
+import { decodeKeyset, emptyPage, encodeKeyset, type Page, type PageRequest } from '../paging';
+import { isUuid, pgArray, query } from '../sql';
+import {
+  INHERITED_ONLY,
+  memberCounts,
+  memberKindSql,
+  nestedGroupsCte,
+  type MemberKindFilter,
+  type MembershipDepth,
+} from './membership.graph';
+
+export interface MemberRef {
+  id: string;
+  type: MemberType;
+}
+
+const GROUPS_ORDER = 'groups-by-name';
+const MEMBERS_ORDER = 'members-by-id';
+
+type Row = Record<string, unknown>;
+
+function pagesFromRows<T>(
+  owners: readonly string[],
+  rows: Row[],
+  page: PageRequest,
+  map: (row: Row) => T,
+  cursor: (row: Row) => string,
+): Map<string, Page<T>> {
+  const result = new Map<string, Page<T>>(owners.map((o) => [o, emptyPage<T>(page.withTotal)]));
+  for (const row of rows) {
+    const p = result.get(String(row.__owner));
+    if (!p) continue;
+    if (page.withTotal && row.__total !== undefined) p.total = Number(row.__total);
+    if (p.items.length >= page.first) {
+      p.hasNext = true;
+      continue;
+    }
+    p.items.push(map(row));
+    p.cursors.push(cursor(row));
+  }
+  return result;
+}
+
+/**
+ * The groups each member (user or group) belongs to at `depth`, ordered by displayName
+ * (case-insensitive) then id, a page per member.
+ */
+export async function groupsContaining(
+  ctx: DirectoryContext,
+  memberIds: readonly string[],
+  depth: MembershipDepth,
+  page: PageRequest,
+): Promise<Map<string, Page<GroupRecord>>> {
+  const owners = [...new Set(memberIds.filter(isUuid))];
+  if (owners.length === 0) return new Map();
+  const after = page.after === undefined ? undefined : decodeKeyset(GROUPS_ORDER, page.after);
+  const recursive =
+    depth === 'DIRECT'
+      ? ''
+      : `union select up.owner, m.group_id, false from up join membership m on m.member_group_id = up.gid`;
+  const having = depth === 'INHERITED' ? 'having not bool_or(direct)' : '';
+  const params: unknown[] = [pgArray(owners)];
+  let cursorSql = 'true';
+  if (after) {
+    cursorSql = '(y.__sort, y.id) > (?, ?::uuid)';
+    params.push(after.v ?? '', after.id);
+  }
+  params.push(page.first + 1);
+  const rows = await query<Row>(
+    ctx.em,
+    `with recursive up(owner, gid, direct) as (
+       select m.member_id, m.group_id, true from membership m where m.member_id = any(?::uuid[])
+       ${recursive}
+     ),
+     s as (select owner, gid from up group by owner, gid ${having})
+     select * from (
+       select y.*, row_number() over (partition by y.__owner order by y.__sort, y.id) as __rn from (
+         select s.owner as __owner, g.*, lower(g.display_name) as __sort,
+           count(*) over (partition by s.owner) as __total
+         from s join "group" g on g.id = s.gid
+       ) y where ${cursorSql}
+     ) x where x.__rn <= ? order by x.__owner, x.__rn`,
+    params,
+  );
+  return pagesFromRows(owners, rows, page, rowToGroup, (r) =>
+    encodeKeyset(GROUPS_ORDER, { v: String(r.__sort), id: String(r.id) }),
+  );
+}
+
+/**
+ * Members of each group at `depth` (users, groups or both), ordered by member id, a page per
+ * group. Totals come from memberCounts with the same depth and kind, so they always agree.
+ */
+export async function membersOf(
+  ctx: DirectoryContext,
+  groupIds: readonly string[],
+  depth: MembershipDepth,
+  kind: MemberKindFilter,
+  page: PageRequest,
+): Promise<Map<string, Page<MemberRef>>> {
+  const owners = [...new Set(groupIds.filter(isUuid))];
+  if (owners.length === 0) return new Map();
+  const after = page.after === undefined ? undefined : decodeKeyset(MEMBERS_ORDER, page.after);
+  const [rows, totals] = await Promise.all([
+    page.first === 0 ? Promise.resolve([]) : memberRows(ctx, owners, depth, kind, page.first, after?.id),
+    page.withTotal ? memberCounts(ctx, owners, depth, kind) : Promise.resolve(undefined),
+  ]);
+  const pages = pagesFromRows<MemberRef>(
+    owners,
+    rows,
+    page,
+    (r) => ({ id: String(r.member_id), type: r.is_user ? 'User' : 'Group' }),
+    (r) => encodeKeyset(MEMBERS_ORDER, { v: null, id: String(r.member_id) }),
+  );
+  if (totals) for (const [owner, p] of pages) p.total = totals.get(owner) ?? 0;
+  return pages;
+}
+
+function memberRows(
+  ctx: DirectoryContext,
+  owners: string[],
+  depth: MembershipDepth,
+  kind: MemberKindFilter,
+  first: number,
+  afterId: string | undefined,
+): Promise<Row[]> {
+  const afterSql = afterId === undefined ? '' : ' and m.member_id > ?::uuid';
+  if (depth === 'DIRECT') {
+    // A lateral index scan per group on (group_id, member_id): cost follows the page, not the group.
+    return query<Row>(
+      ctx.em,
+      `select o.owner as __owner, p.member_id, p.is_user from unnest(?::uuid[]) as o(owner)
+       cross join lateral (
+         select m.member_id, (m.member_user_id is not null) as is_user from membership m
+         where m.group_id = o.owner and ${memberKindSql('m', kind)}${afterSql}
+         order by m.member_id limit ?
+       ) p order by o.owner, p.member_id`,
+      [pgArray(owners), ...(afterId === undefined ? [] : [afterId]), first + 1],
+    );
+  }
+  return query<Row>(
+    ctx.em,
+    `with recursive ${nestedGroupsCte()},
+     r as (
+       select d.owner, m.member_id, bool_or(m.member_user_id is not null) as is_user
+       from d join membership m on m.group_id = d.gid
+       where ${memberKindSql('m', kind)}${depth === 'INHERITED' ? ` and ${INHERITED_ONLY}` : ''}${afterSql}
+       group by d.owner, m.member_id
+     )
+     select * from (
+       select r.owner as __owner, r.member_id, r.is_user,
+         row_number() over (partition by r.owner order by r.member_id) as __rn
+       from r
+     ) x where x.__rn <= ? order by x.__owner, x.__rn`,
+    [pgArray(owners), ...(afterId === undefined ? [] : [afterId]), first + 1],
+  );
+}

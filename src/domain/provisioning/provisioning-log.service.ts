@@ -1,0 +1,90 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { json, pgArray, query } from '../sql';
+
+export interface ProvisioningLogInput {
+  tenantId: string;
+  requestId: string;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  errorDetail: string | null;
+  warnings: readonly string[];
+  /** The request's changes, secrets already removed. */
+  operations: unknown;
+}
+
+export interface ProvisioningLogRecord extends ProvisioningLogInput {
+  id: string;
+  createdAt: Date;
+}
+
+const SECRET_KEYS = /^(password|secret|token|authorization|x509certificates)$/i;
+const MAX_LOGGED_JSON = 64 * 1024;
+
+/** A copy of a request body without secret-bearing keys, truncated if huge (e.g. 10,000-member PUTs). */
+export function redactForLog(body: unknown): unknown {
+  const strip = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(strip);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).map(([k, val]) => [
+          k,
+          SECRET_KEYS.test(k) ? '[redacted]' : strip(val),
+        ]),
+      );
+    }
+    return v;
+  };
+  const clean = strip(body);
+  const text = JSON.stringify(clean) ?? 'null';
+  return text.length <= MAX_LOGGED_JSON
+    ? clean
+    : { truncated: true, bytes: text.length, preview: text.slice(0, 2048) };
+}
+
+/** Appends one entry to a tenant's provisioning log. */
+export async function recordProvisioning(em: EntityManager, e: ProvisioningLogInput): Promise<void> {
+  await query(
+    em,
+    `insert into provisioning_log (tenant_id, request_id, method, path, status, duration_ms, error_detail, warnings, operations)
+     values (?, ?, ?, ?, ?, ?, ?, ?::text[], ?::jsonb)`,
+    [
+      e.tenantId,
+      e.requestId,
+      e.method,
+      e.path,
+      e.status,
+      e.durationMs,
+      e.errorDetail,
+      pgArray([...e.warnings]),
+      e.operations === undefined ? null : json(e.operations),
+    ],
+  );
+}
+
+/** The newest entries of a tenant's provisioning log. */
+export async function listProvisioning(
+  em: EntityManager,
+  tenantId: string,
+  limit: number,
+): Promise<ProvisioningLogRecord[]> {
+  const rows = await query(
+    em,
+    `select * from provisioning_log where tenant_id = ? order by created_at desc, id desc limit ?`,
+    [tenantId, limit],
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    tenantId: String(r.tenant_id),
+    requestId: String(r.request_id),
+    method: String(r.method),
+    path: String(r.path),
+    status: Number(r.status),
+    durationMs: Number(r.duration_ms),
+    errorDetail: (r.error_detail as string | null) ?? null,
+    warnings: (r.warnings as string[]) ?? [],
+    operations: r.operations ?? null,
+    createdAt: new Date(r.created_at as string),
+  }));
+}

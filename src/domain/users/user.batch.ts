@@ -1,0 +1,16 @@
+import type { DirectoryContext } from '../context';
+import { isUuid, pgArray, query } from '../sql';
+import { rowToUser, USER_FROM, USER_SELECT, type UserRow } from './user.row';
+import type { UserRecord } from './user.types';
+
+/** Users of the tenant with these ids, in one statement (unknown ids are absent from the result). */
+export async function findUsersByIds(ctx: DirectoryContext, ids: readonly string[]): Promise<UserRecord[]> {
+  const valid = [...new Set(ids.filter(isUuid))];
+  if (valid.length === 0) return [];
+  const rows = await query<UserRow>(
+    ctx.em,
+    `select ${USER_SELECT} from ${USER_FROM} where u.tenant_id = ? and u.id = any(?::uuid[])`,
+    [ctx.tenantId, pgArray(valid)],
+  );
+  return rows.map(rowToUser);
+}

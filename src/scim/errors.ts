@@ -1,0 +1,50 @@
+import { assertNever, isDomainError, type DomainError } from '../domain/errors';
+import { FilterSyntaxError } from './protocol/filter/parser';
+import { isScimError, ScimError } from './protocol/errors';
+
+/** The SCIM error for a domain error (exhaustive: a new code must be mapped here). */
+export function domainToScim(err: DomainError): ScimError {
+  const { code, message } = err;
+  switch (code) {
+    case 'TENANT_NOT_FOUND':
+    case 'USER_NOT_FOUND':
+    case 'GROUP_NOT_FOUND':
+    case 'ROLE_NOT_FOUND':
+    case 'CREDENTIAL_NOT_FOUND':
+      return new ScimError(404, undefined, message);
+    case 'USER_NAME_TAKEN':
+    case 'GROUP_NAME_TAKEN':
+    case 'TENANT_SLUG_TAKEN':
+      return new ScimError(409, 'uniqueness', message);
+    case 'INVALID_FILTER':
+      return new ScimError(400, 'invalidFilter', message);
+    case 'INVALID_CURSOR':
+      return new ScimError(400, 'invalidCursor', message);
+    case 'INVALID_INPUT':
+    case 'INVALID_MEMBER':
+    case 'INVALID_MANAGER':
+    case 'MEMBERSHIP_CYCLE':
+      return new ScimError(400, 'invalidValue', message);
+    case 'VERSION_MISMATCH':
+      return new ScimError(
+        412,
+        undefined,
+        `${message} Read the resource again and retry with its current ETag.`,
+      );
+    case 'UNAUTHENTICATED':
+      return new ScimError(401, undefined, message);
+    case 'FORBIDDEN':
+      return new ScimError(403, undefined, message);
+    default:
+      return assertNever(code);
+  }
+}
+
+/** Any thrown value as a SCIM error, or undefined for unexpected failures (answered as 500). */
+export function toScimError(err: unknown): ScimError | undefined {
+  if (isScimError(err)) return err;
+  if (isDomainError(err)) return domainToScim(err);
+  if (err instanceof FilterSyntaxError)
+    return new ScimError(400, 'invalidFilter', `Invalid filter: ${err.message}`);
+  return undefined;
+}

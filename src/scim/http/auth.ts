@@ -1,0 +1,46 @@
+import type { Middleware } from 'koa';
+import { authenticateSecret } from '../../domain/credentials/credential.service';
+import { isUuid } from '../../domain/sql';
+import { bearerToken } from '../../http/auth/principal';
+import type { UsageRecorder } from '../../http/auth/usage';
+import { ScimError } from '../protocol/errors';
+import type { ScimSettings, ScimState } from './scim-state';
+
+/**
+ * Verifies the tenant's Provisioning Secret Token (Authorization: Bearer …) against the stored
+ * hashes of that tenant's live tokens, in constant time. Any failure is the same 401, so neither
+ * tenant ids nor tokens can be probed.
+ */
+export function scimAuth(settings: ScimSettings, recordUsage: UsageRecorder): Middleware<ScimState> {
+  return async (ctx, next) => {
+    const tenantId = (ctx.params as Record<string, string> | undefined)?.tenantId ?? '';
+    const token = bearerToken(ctx.get('authorization') || undefined);
+    const credential =
+      token && isUuid(tenantId)
+        ? await authenticateSecret(ctx.state.em, 'SCIM_TOKEN', token, tenantId.toLowerCase())
+        : null;
+    if (!credential) {
+      throw new ScimError(
+        401,
+        undefined,
+        token
+          ? 'The Secret Token is not valid for this Tenant URL. Check both in the provisioning settings, or issue a new token.'
+          : 'Authentication required: send the Secret Token as "Authorization: Bearer <token>".',
+      );
+    }
+    recordUsage(credential.id);
+    ctx.state.scim = {
+      dctx: {
+        tenantId: credential.tenantId,
+        actor: { kind: 'scim', id: credential.id },
+        em: ctx.state.em,
+        requestId: ctx.state.requestId,
+        log: ctx.state.log,
+        warnings: [],
+      },
+      baseUrl: `${settings.publicUrl}/scim/v2/${credential.tenantId}`,
+      credentialId: credential.id,
+    };
+    await next();
+  };
+}

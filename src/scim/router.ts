@@ -1,0 +1,160 @@
+import Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import { recordProvisioning, redactForLog } from '../domain/provisioning/provisioning-log.service';
+import type { DbSession } from '../domain/context';
+import type { UsageRecorder } from '../http/auth/usage';
+import { scimAuth } from './http/auth';
+import { sendScim, sendScimError } from './http/respond';
+import type { ScimSettings, ScimState } from './http/scim-state';
+import { ScimError } from './protocol/errors';
+import { toScimError } from './errors';
+import { discoveryRoutes } from './resources/discovery.routes';
+import { groupRoutes } from './resources/groups/group.routes';
+import { userRoutes } from './resources/users/user.routes';
+import { wantsMembers } from './resources/projection-needs';
+import { listUsers } from '../domain/users/user.queries';
+import { listGroups } from '../domain/groups/group.queries';
+import { listDirectMembersOf } from '../domain/memberships/membership.service';
+import { project } from './protocol/projection';
+import { userToScim } from './protocol/user-mapper';
+import { groupToScim } from './protocol/group-mapper';
+import { listResponse } from './protocol/list-response';
+import { readJsonBody } from './http/body';
+import { readListParams } from './http/list-params';
+
+export interface ScimDeps {
+  settings: ScimSettings;
+  recordUsage: UsageRecorder;
+  forkEm: () => DbSession;
+}
+
+/**
+ * Maps every failure to an RFC 7644 error body (unexpected ones to a bare 500 that never echoes
+ * internals) and writes the tenant's provisioning-log entry after the response, off the request path.
+ */
+function scimErrorsAndLog(deps: ScimDeps): Middleware<ScimState> {
+  return async (ctx, next) => {
+    const started = process.hrtime.bigint();
+    let errorDetail: string | null = null;
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new ScimError(404, undefined, `No SCIM endpoint at ${ctx.method} ${ctx.path}.`);
+      }
+    } catch (err) {
+      const scimErr = toScimError(err);
+      if (scimErr) {
+        errorDetail = scimErr.detail;
+        sendScimError(ctx, scimErr);
+      } else {
+        ctx.state.log.error({ err }, 'unexpected SCIM error');
+        errorDetail = `Internal error (request id ${ctx.state.requestId}).`;
+        sendScimError(ctx, new ScimError(500, undefined, errorDetail));
+      }
+    }
+    const scim = ctx.state.scim;
+    if (scim) {
+      const entry = {
+        tenantId: scim.dctx.tenantId,
+        requestId: ctx.state.requestId,
+        method: ctx.method,
+        path: ctx.path.replace(/^\/scim\/v2\/[^/]+/i, '') || '/',
+        status: ctx.status,
+        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+        errorDetail,
+        warnings: scim.dctx.warnings,
+        operations: scim.body === undefined ? null : redactForLog(scim.body),
+      };
+      recordProvisioning(deps.forkEm(), entry).catch((e: unknown) =>
+        ctx.state.log.warn({ err: String(e) }, 'could not write the provisioning log'),
+      );
+    }
+  };
+}
+
+/** The SCIM 2.0 service under each tenant's Provisioning URL: /scim/v2/<tenant id>/… */
+export function scimRouter(deps: ScimDeps): Router<ScimState> {
+  const { settings } = deps;
+  // Resource paths match case-insensitively and with or without a trailing slash.
+  const router = new Router<ScimState>({ prefix: '/scim/v2/:tenantId', sensitive: false, strict: false });
+  router.use(scimErrorsAndLog(deps));
+  router.use(scimAuth(settings, deps.recordUsage));
+  for (const sub of [userRoutes(settings), groupRoutes(settings), discoveryRoutes(settings)]) {
+    router.use(sub.routes(), sub.allowedMethods({ throw: false }));
+  }
+  router.post('/.search', async (ctx) => {
+    const body = await readJsonBody(ctx, settings.maxBodyBytes);
+    const source = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    await searchAcrossTypes(ctx as Context & { state: ScimState }, source, settings);
+  });
+  router.all('/{*rest}', (ctx) => {
+    throw new ScimError(404, undefined, `No SCIM endpoint at ${ctx.method} ${ctx.path}.`);
+  });
+  return router;
+}
+
+/**
+ * POST /.search on the base URL (RFC 7644 §3.4.3): users then groups, paged as one list. A filter
+ * naming an attribute only one type has (e.g. userName) simply excludes the other type.
+ */
+async function searchAcrossTypes(
+  ctx: Context & { state: ScimState },
+  source: Record<string, unknown>,
+  settings: ScimSettings,
+) {
+  const params = readListParams(source, settings.maxResults);
+  if (params.cursorMode) {
+    throw new ScimError(
+      400,
+      'invalidValue',
+      'Cursor paging is supported on /Users/.search and /Groups/.search, not across resource types.',
+    );
+  }
+  const { dctx, baseUrl } = ctx.state.scim;
+  const attempt = async <T>(run: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await run();
+    } catch (err) {
+      if (
+        toScimError(err)?.scimType === 'invalidFilter' &&
+        /Unknown attribute/.test(String((err as Error).message))
+      )
+        return undefined;
+      throw err;
+    }
+  };
+  const base = { ...params.request, count: 0 };
+  const userTotal = (await attempt(() => listUsers(dctx, base)))?.total ?? 0;
+  const groupTotal = (await attempt(() => listGroups(dctx, base)))?.total ?? 0;
+  const offset = params.startIndex - 1;
+  const want = params.request.count;
+  const resources: unknown[] = [];
+  if (offset < userTotal && want > 0) {
+    const page = await listUsers(dctx, { ...params.request, startIndex: offset + 1, count: want });
+    resources.push(...page.items.map((u) => project(userToScim(u, baseUrl), params.projection, 'User')));
+  }
+  const left = want - resources.length;
+  if (left > 0 && groupTotal > 0 && offset + resources.length < userTotal + groupTotal) {
+    const page = await listGroups(dctx, {
+      ...params.request,
+      startIndex: Math.max(0, offset - userTotal) + 1,
+      count: left,
+    });
+    const members = wantsMembers(params.projection)
+      ? await listDirectMembersOf(
+          dctx,
+          page.items.map((g) => g.id),
+        )
+      : undefined;
+    resources.push(
+      ...page.items.map((g) =>
+        project(groupToScim(g, members?.get(g.id), baseUrl), params.projection, 'Group'),
+      ),
+    );
+  }
+  sendScim(
+    ctx,
+    200,
+    listResponse(resources, { totalResults: userTotal + groupTotal, startIndex: params.startIndex }),
+  );
+}

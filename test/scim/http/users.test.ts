@@ -1,0 +1,130 @@
+import { createTestDatabase, type TestDatabase } from '../../support/db';
+import { startTestApp, type TestApp } from '../../support/app';
+import { scimTenant, type ScimClient } from '../../support/scim';
+
+let db: TestDatabase;
+let app: TestApp;
+let scim: ScimClient;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  app = await startTestApp(db);
+  scim = await scimTenant(app);
+});
+afterAll(async () => {
+  await app.close();
+  await db.drop();
+});
+
+const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+function entraUser(userName: string, extra: Record<string, unknown> = {}) {
+  return {
+    schemas: [USER_SCHEMA, ENTERPRISE],
+    externalId: `ext-${userName}`,
+    userName,
+    active: true,
+    displayName: 'Test User',
+    name: { givenName: 'Test', familyName: 'User', formatted: null },
+    emails: [{ primary: true, type: 'work', value: userName }],
+    phoneNumbers: [{ type: 'mobile', value: '+1 555 0100' }],
+    preferredLanguage: 'en-US',
+    roles: [{ primary: 'True', type: 'WindowsAzureActiveDirectoryRole', value: 'Admin' }],
+    meta: { resourceType: 'User' },
+    ...extra,
+  };
+}
+
+describe('SCIM /Users', () => {
+  it('answers the Test Connection probe with 200 and an empty list (no Accept or Content-Type)', async () => {
+    const res = await fetch(`${scim.base}/Users?filter=userName+eq+%22${crypto.randomUUID()}%22`, {
+      headers: { authorization: `Bearer ${scim.token}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/scim\+json/);
+    expect(await res.json()).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+      totalResults: 0,
+      itemsPerPage: 0,
+      startIndex: 1,
+      Resources: [],
+    });
+  });
+
+  it('creates a user (201, Location, meta, ETag) and finds it case-insensitively by userName', async () => {
+    const res = await scim.req('POST', '/Users', entraUser('Ada@Contoso.com'));
+    expect(res.status).toBe(201);
+    expect(res.headers.get('location')).toBe(
+      `http://directory.test/scim/v2/${scim.tenantId}/Users/${res.body.id}`,
+    );
+    expect(res.body.meta.location).toBe(res.headers.get('location'));
+    expect(res.headers.get('etag')).toBe('W/"1"');
+    expect(res.body.roles).toEqual([expect.objectContaining({ value: 'Admin', primary: true })]);
+    expect(res.body.active).toBe(true);
+    const found = await scim.req('GET', '/users?filter=userName eq "ada@contoso.COM"');
+    expect(found.body.totalResults).toBe(1);
+    expect(found.body.Resources[0].id).toBe(res.body.id);
+    const dup = await scim.req('POST', '/Users', entraUser('ADA@contoso.com'));
+    expect(dup.status).toBe(409);
+    expect(dup.body).toMatchObject({ status: '409', scimType: 'uniqueness' });
+  });
+
+  it('applies Entra PATCH shapes and answers 204; "False" disables and GET still returns the user', async () => {
+    const created = await scim.req('POST', '/Users', entraUser('patch@contoso.com'));
+    const id = created.body.id;
+    const patch = await scim.req('PATCH', `/Users/${id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [
+        { op: 'Replace', path: 'displayName', value: 'Renamed' },
+        { op: 'Add', path: 'phoneNumbers[type eq "work"].value', value: '+1 555 0199' },
+        { op: 'Replace', path: `${ENTERPRISE}:department`, value: 'Finance' },
+        { op: 'Replace', path: 'active', value: 'False' },
+      ],
+    });
+    expect(patch.status).toBe(204);
+    const got = await scim.req('GET', `/Users/${id}`);
+    expect(got.body.displayName).toBe('Renamed');
+    expect(got.body.active).toBe(false);
+    expect(got.body[ENTERPRISE].department).toBe('Finance');
+    expect(got.body.phoneNumbers).toContainEqual({ type: 'work', value: '+1 555 0199' });
+    const filtered = await scim.req(
+      'GET',
+      `/Users?filter=active eq false and userName eq "patch@contoso.com"`,
+    );
+    expect(filtered.body.totalResults).toBe(1);
+  });
+
+  it('deletes: 204, then GET 404, then DELETE 404', async () => {
+    const created = await scim.req('POST', '/Users', entraUser('gone@contoso.com'));
+    expect((await scim.req('DELETE', `/Users/${created.body.id}`)).status).toBe(204);
+    const get = await scim.req('GET', `/Users/${created.body.id}`);
+    expect(get.status).toBe(404);
+    expect(get.body).toMatchObject({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '404',
+    });
+    expect((await scim.req('DELETE', `/Users/${created.body.id}`)).status).toBe(404);
+  });
+
+  it('rejects a wrong, missing or other tenant token with a 401 SCIM error', async () => {
+    const other = await scimTenant(app);
+    for (const auth of [undefined, 'Bearer nope', `Bearer ${other.token}`, 'Bearer ']) {
+      const res = await fetch(`${scim.base}/Users`, { headers: auth ? { authorization: auth } : {} });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toMatch(/scim\+json/);
+      expect((await res.json()).status).toBe('401');
+    }
+  });
+
+  it('answers malformed JSON with 400 invalidSyntax and a bad filter with 400 invalidFilter', async () => {
+    const bad = await scim.req('POST', '/Users', '{"userName": ');
+    expect(bad.status).toBe(400);
+    expect(bad.body.scimType).toBe('invalidSyntax');
+    const filter = await scim.req('GET', '/Users?filter=userName zz "x"');
+    expect(filter.status).toBe(400);
+    expect(filter.body.scimType).toBe('invalidFilter');
+    const unknown = await scim.req('GET', '/Users?filter=shoeSize eq "x"');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.scimType).toBe('invalidFilter');
+  });
+});
