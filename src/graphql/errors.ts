@@ -13,6 +13,7 @@ export function graphqlCode(code: DomainErrorCode): string {
       return 'NOT_FOUND';
     case 'INVALID_INPUT':
     case 'INVALID_FILTER':
+    case 'INVALID_CURSOR':
     case 'INVALID_MEMBER':
     case 'INVALID_MANAGER':
       return 'BAD_USER_INPUT';

@@ -112,7 +112,7 @@ describe('SCIM /Users', () => {
       const res = await fetch(`${scim.base}/Users`, { headers: auth ? { authorization: auth } : {} });
       expect(res.status).toBe(401);
       expect(res.headers.get('content-type')).toMatch(/scim\+json/);
-      expect((await res.json()).status).toBe('401');
+      expect(((await res.json()) as { status: string }).status).toBe('401');
     }
   });
 
