@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Pool } from 'pg';
+import { runLoad, table, type LoadResult } from './load';
+import { startService } from './service';
+
+/**
+ * `npm run bench`: starts the service on the local PostgreSQL, loads Entra-shaped SCIM traffic and
+ * prints req/s and p50/p95/p99 per workload, next to the raw `pg` ceiling at the same concurrency.
+ */
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const N = Number(process.env.BENCH_REQUESTS ?? 2000);
+const ADMIN_URL =
+  process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function main(): Promise<void> {
+  const dbName = `cpd_bench_${Date.now().toString(36)}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database "${dbName}"`);
+  const dbUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${dbName}` }).toString();
+  const service = await startService(dbUrl);
+  const pool = new Pool({ connectionString: dbUrl, max: CONCURRENCY });
+  try {
+    await runAll(service.url, service.adminToken, pool, dbUrl);
+  } finally {
+    await pool.end();
+    await service.stop();
+    await admin.query(`drop database if exists "${dbName}" with (force)`);
+    await admin.end();
+  }
+}
+
+async function runAll(url: string, adminToken: string, pool: Pool, dbUrl: string): Promise<void> {
+  const created = (await (
+    await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({
+        query: `mutation { createTenant(input: { slug: "bench", name: "Bench" }) { tenant { id } scimUrl scimToken } }`,
+      }),
+    })
+  ).json()) as { data: { createTenant: { scimUrl: string; scimToken: string; tenant: { id: string } } } };
+  const { scimUrl, scimToken, tenant } = created.data.createTenant;
+  const headers = { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' };
+  const call = async (method: string, path: string, body?: unknown, expect = [200, 201, 204]) => {
+    const res = await fetch(`${scimUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    await res.arrayBuffer();
+    return expect.includes(res.status);
+  };
+  const userBody = (i: number) => ({
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    externalId: `ext-${i}`,
+    userName: `user${i}@bench.example`,
+    active: true,
+    displayName: `User ${i}`,
+    name: { givenName: 'User', familyName: String(i) },
+    emails: [{ primary: true, type: 'work', value: `user${i}@bench.example` }],
+  });
+
+  await pool.query(`create table bench_raw (id uuid primary key, tenant_id uuid not null, v text not null)`);
+  const raw: LoadResult[] = [];
+  raw.push(
+    await runLoad('raw pg INSERT', N, CONCURRENCY, async () => {
+      await pool.query(`insert into bench_raw (id, tenant_id, v) values ($1, $2, $3)`, [
+        randomUUID(),
+        tenant.id,
+        'x',
+      ]);
+      return true;
+    }),
+  );
+  const [rawInsert] = raw;
+
+  const results: Array<LoadResult & { ceiling?: LoadResult }> = [];
+  const create = await runLoad('SCIM create user', N, CONCURRENCY, (i) =>
+    call('POST', '/Users', userBody(i)),
+  );
+  results.push({ ...create, ceiling: rawInsert });
+
+  const ids = (await pool.query(`select id, user_name from app_user where tenant_id = $1`, [tenant.id]))
+    .rows as Array<{
+    id: string;
+    user_name: string;
+  }>;
+  const rawSelect = await runLoad('raw pg point SELECT', N, CONCURRENCY, async (i) => {
+    const r = await pool.query(
+      `select * from app_user where tenant_id = $1 and lower(user_name) = lower($2)`,
+      [tenant.id, ids[i % ids.length]!.user_name],
+    );
+    return r.rowCount === 1;
+  });
+  raw.push(rawSelect);
+  results.push({
+    ...(await runLoad('SCIM filter userName eq', N, CONCURRENCY, (i) =>
+      call('GET', `/Users?filter=${encodeURIComponent(`userName eq "${ids[i % ids.length]!.user_name}"`)}`),
+    )),
+    ceiling: rawSelect,
+  });
+  results.push({
+    ...(await runLoad('SCIM get user by id', N, CONCURRENCY, (i) =>
+      call('GET', `/Users/${ids[i % ids.length]!.id}`),
+    )),
+    ceiling: rawSelect,
+  });
+  results.push(
+    await runLoad('SCIM user PATCH (replace displayName)', N, CONCURRENCY, (i) =>
+      call('PATCH', `/Users/${ids[i % ids.length]!.id}`, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'Replace', path: 'displayName', value: `Renamed ${i}` }],
+      }),
+    ),
+  );
+
+  const group = async (name: string) => {
+    const res = await fetch(`${scimUrl}/Groups`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: name,
+        members: [],
+      }),
+    });
+    return ((await res.json()) as { id: string }).id;
+  };
+  const addOne = (groupId: string, memberId: string) =>
+    call('PATCH', `/Groups/${groupId}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Add', path: 'members', value: [{ $ref: null, value: memberId }] }],
+    });
+  const g1 = await group('single-member adds');
+  results.push(
+    await runLoad(`group PATCH add 1 member (c=${CONCURRENCY})`, ids.length, CONCURRENCY, (i) =>
+      addOne(g1, ids[i]!.id),
+    ),
+  );
+  const bulkGroups = await Promise.all(Array.from({ length: 20 }, (_, i) => group(`bulk ${i}`)));
+  results.push(
+    await runLoad('group PATCH add 1,000 members', bulkGroups.length, 4, (i) =>
+      call('PATCH', `/Groups/${bulkGroups[i]}`, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'Add', path: 'members', value: ids.slice(0, 1000).map((u) => ({ value: u.id })) }],
+      }),
+    ),
+  );
+
+  // Group size must not change PATCH or GET cost: compare a 1,000-member and a 100,000-member group.
+  await seedUsers(pool, tenant.id, 100_000);
+  const small = await group('one thousand');
+  const large = await group('one hundred thousand');
+  await pool.query(
+    `insert into membership (tenant_id, group_id, member_user_id)
+     select $1, $2, id from (select id from app_user where tenant_id = $1 and user_name like 'seed%' order by id limit 1000) s`,
+    [tenant.id, small],
+  );
+  await pool.query(
+    `insert into membership (tenant_id, group_id, member_user_id)
+     select $1, $2, id from app_user where tenant_id = $1 and user_name like 'seed%'`,
+    [tenant.id, large],
+  );
+  await pool.query('analyze');
+  for (const [label, gid] of [
+    ['1,000', small],
+    ['100,000', large],
+  ] as const) {
+    results.push(
+      await runLoad(`group PATCH add 1 member, group of ${label}`, 500, CONCURRENCY, (i) =>
+        addOne(gid!, ids[i]!.id),
+      ),
+    );
+    results.push(
+      await runLoad(`GET group excludedAttributes=members, group of ${label}`, N, CONCURRENCY, () =>
+        call('GET', `/Groups/${gid}?excludedAttributes=members`),
+      ),
+    );
+  }
+
+  console.log(`\nSCIM workloads (concurrency ${CONCURRENCY}, ${N} requests each unless noted)\n`);
+  console.log(table([...raw, ...results]));
+  await runGraphql(url, adminToken, dbUrl);
+}
+
+async function seedUsers(pool: Pool, tenantId: string, n: number): Promise<void> {
+  await pool.query(
+    `insert into app_user (id, tenant_id, user_name, source, emails)
+     select gen_random_uuid(), $1, 'seed' || g || '@bench.example', 'SCIM', '[]'::jsonb from generate_series(1, $2) g`,
+    [tenantId, n],
+  );
+}
+
+/** The GraphQL workloads live beside this file when that façade's bench is present. */
+async function runGraphql(url: string, adminToken: string, dbUrl: string): Promise<void> {
+  let mod: {
+    runGraphqlBench?: (opts: {
+      url: string;
+      adminToken: string;
+      databaseUrl: string;
+      log: (l: string) => void;
+    }) => Promise<void>;
+  };
+  try {
+    // Optional module: a plain require keeps this file compiling whether or not it exists.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional, resolved at run time
+    mod = require('./graphql') as typeof mod;
+  } catch {
+    return;
+  }
+  await mod.runGraphqlBench?.({ url, adminToken, databaseUrl: dbUrl, log: (l) => console.log(l) });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
