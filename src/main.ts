@@ -26,7 +26,8 @@ async function main(): Promise<void> {
     log: (msg) => log.info(msg),
   });
   let shuttingDown = false;
-  const app = await buildApp({ config, log, orm: db.orm, isShuttingDown: () => shuttingDown });
+  const shutdownHooks: Array<() => Promise<void>> = [];
+  const app = await buildApp({ config, log, orm: db.orm, isShuttingDown: () => shuttingDown, shutdownHooks });
   const { server, port } = await listen(app, config.port, config.host);
   const base = config.publicUrl;
   log.info(
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
     shuttingDown = true;
     log.info({ signal }, 'shutting down: draining requests');
     await closeServer(server, config.shutdownTimeoutMs);
+    for (const hook of shutdownHooks)
+      await hook().catch((err: unknown) => log.warn({ err }, 'shutdown hook failed'));
     await db.close();
     log.info('stopped');
     process.exit(0);

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { recordProvisioning, redactForLog } from '../domain/provisioning/provisioning-log.service';
-import type { DbSession } from '../domain/context';
+import { redactForLog } from '../domain/provisioning/provisioning-log.service';
+import type { ProvisioningWriter } from './http/provisioning-writer';
 import type { UsageRecorder } from '../http/auth/usage';
 import { scimAuth } from './http/auth';
 import { sendScim, sendScimError } from './http/respond';
@@ -25,7 +25,7 @@ import { readListParams } from './http/list-params';
 export interface ScimDeps {
   settings: ScimSettings;
   recordUsage: UsageRecorder;
-  forkEm: () => DbSession;
+  provisioning: ProvisioningWriter;
 }
 
 /**
@@ -65,9 +65,7 @@ function scimErrorsAndLog(deps: ScimDeps): Middleware<ScimState> {
         warnings: scim.dctx.warnings,
         operations: scim.body === undefined ? null : redactForLog(scim.body),
       };
-      recordProvisioning(deps.forkEm(), entry).catch((e: unknown) =>
-        ctx.state.log.warn({ err: String(e) }, 'could not write the provisioning log'),
-      );
+      deps.provisioning.write(entry);
     }
   };
 }

@@ -43,24 +43,35 @@ export function redactForLog(body: unknown): unknown {
     : { truncated: true, bytes: text.length, preview: text.slice(0, 2048) };
 }
 
-/** Appends one entry to a tenant's provisioning log. */
-export async function recordProvisioning(em: EntityManager, e: ProvisioningLogInput): Promise<void> {
+/** Appends entries to tenants' provisioning logs in one multi-row INSERT. */
+export async function recordProvisioningBatch(
+  em: EntityManager,
+  entries: readonly ProvisioningLogInput[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const rows = entries.map(() => '(?, ?, ?, ?, ?, ?, ?, ?::text[], ?::jsonb)').join(', ');
+  const params = entries.flatMap((e) => [
+    e.tenantId,
+    e.requestId,
+    e.method,
+    e.path,
+    e.status,
+    e.durationMs,
+    e.errorDetail,
+    pgArray([...e.warnings]),
+    e.operations === undefined || e.operations === null ? null : json(e.operations),
+  ]);
   await query(
     em,
     `insert into provisioning_log (tenant_id, request_id, method, path, status, duration_ms, error_detail, warnings, operations)
-     values (?, ?, ?, ?, ?, ?, ?, ?::text[], ?::jsonb)`,
-    [
-      e.tenantId,
-      e.requestId,
-      e.method,
-      e.path,
-      e.status,
-      e.durationMs,
-      e.errorDetail,
-      pgArray([...e.warnings]),
-      e.operations === undefined ? null : json(e.operations),
-    ],
+     values ${rows}`,
+    params,
   );
+}
+
+/** Appends one entry to a tenant's provisioning log. */
+export function recordProvisioning(em: EntityManager, e: ProvisioningLogInput): Promise<void> {
+  return recordProvisioningBatch(em, [e]);
 }
 
 /** The newest entries of a tenant's provisioning log. */

@@ -5,6 +5,7 @@ import { bearerToken } from '../../http/auth/principal';
 import type { UsageRecorder } from '../../http/auth/usage';
 import { ScimError } from '../protocol/errors';
 import type { ScimSettings, ScimState } from './scim-state';
+import { createCredentialCache } from './credential-cache';
 
 /**
  * Verifies the tenant's Provisioning Secret Token (Authorization: Bearer …) against the stored
@@ -12,13 +13,15 @@ import type { ScimSettings, ScimState } from './scim-state';
  * tenant ids nor tokens can be probed.
  */
 export function scimAuth(settings: ScimSettings, recordUsage: UsageRecorder): Middleware<ScimState> {
+  const cache = createCredentialCache();
   return async (ctx, next) => {
-    const tenantId = (ctx.params as Record<string, string> | undefined)?.tenantId ?? '';
+    const tenantId = ((ctx.params as Record<string, string> | undefined)?.tenantId ?? '').toLowerCase();
     const token = bearerToken(ctx.get('authorization') || undefined);
-    const credential =
-      token && isUuid(tenantId)
-        ? await authenticateSecret(ctx.state.em, 'SCIM_TOKEN', token, tenantId.toLowerCase())
-        : null;
+    let credential = token && isUuid(tenantId) ? cache.get(tenantId, token) : undefined;
+    if (token && isUuid(tenantId) && !credential) {
+      credential = (await authenticateSecret(ctx.state.em, 'SCIM_TOKEN', token, tenantId)) ?? undefined;
+      if (credential) cache.set(tenantId, token, credential);
+    }
     if (!credential) {
       throw new ScimError(
         401,
