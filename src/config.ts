@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -38,6 +39,7 @@ const schema = z.object({
   JWT_AUDIENCE: z.string().min(1).optional(),
   JWT_TENANT_CLAIM: z.string().min(1).default('tid'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
+  WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default(1),
 });
 
 export interface Config {
@@ -68,6 +70,8 @@ export interface Config {
     readonly tenantClaim: string;
   };
   readonly shutdownTimeoutMs: number;
+  /** HTTP worker processes (node:cluster); the service keeps no state in memory that needs sharing. */
+  readonly workers: number;
 }
 
 export class ConfigError extends Error {
@@ -122,5 +126,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tenantClaim: e.JWT_TENANT_CLAIM,
     }),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    workers: e.WORKERS === 'auto' ? availableParallelism() : e.WORKERS,
   });
 }

@@ -1,15 +1,72 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config';
+import cluster from 'node:cluster';
+import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase } from './db/database';
-import { createLogger } from './http/logger';
-import { buildApp } from './compose';
-import { closeServer, listen } from './http/server';
+import { openOrm } from './db/orm';
+import { createLogger, type Logger } from './http/logger';
+import { serve } from './http/serve';
 
-/** Composition root: config → database → app → listen; drains and stops on SIGTERM/SIGINT. */
+/**
+ * Composition root: config → database (embedded unless DATABASE_URL) → migrations → HTTP.
+ * With WORKERS > 1 the primary owns the database and forks HTTP workers sharing the port.
+ * SIGTERM/SIGINT drain in-flight requests, close the pool and stop the embedded database last.
+ */
 async function main(): Promise<void> {
-  let config;
+  const config = readConfig();
+  const log = createLogger(config.logLevel).child(cluster.isWorker ? { worker: cluster.worker?.id } : {});
+  if (cluster.isWorker) return runWorker(config, log);
+
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    embeddedPort: config.embeddedPgPort,
+    poolMax: config.workers > 1 ? 2 : config.dbPoolMax,
+    log: (msg) => log.info(msg),
+  });
+  let stopServing: () => Promise<void>;
+  let port = config.port;
+  if (config.workers > 1) {
+    ({ stop: stopServing } = await forkWorkers(config, log, db.url));
+  } else {
+    const serving = await serve(config, log, db.orm);
+    stopServing = serving.stop;
+    port = serving.port;
+  }
+  log.info(
+    { port, workers: config.workers, embeddedDatabase: db.embedded, graphql: `${config.publicUrl}/graphql` },
+    'CheckProof Directory is ready',
+  );
+  if (config.adminTokenGenerated) {
+    // Printed once, on purpose, so a newcomer can call createTenant at once. Never logged as a field.
+    process.stdout.write(
+      `\n  GraphQL:     ${config.publicUrl}/graphql\n  Admin token: ${config.adminToken}\n` +
+        `  (generated for this run; set ADMIN_TOKEN to keep one)\n\n`,
+    );
+  }
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info({ signal }, 'shutting down: draining requests');
+    await stopServing();
+    await db.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  // Started through `npm start`, a signal may reach only npm; if our parent goes away, stop too
+  // rather than leave the embedded PostgreSQL orphaned.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown('parent exited');
+  }, 1000).unref();
+}
+
+function readConfig(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -17,50 +74,52 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel);
-  const db = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    embeddedPort: config.embeddedPgPort,
-    poolMax: config.dbPoolMax,
-    log: (msg) => log.info(msg),
-  });
-  let shuttingDown = false;
-  const shutdownHooks: Array<() => Promise<void>> = [];
-  const app = await buildApp({ config, log, orm: db.orm, isShuttingDown: () => shuttingDown, shutdownHooks });
-  const { server, port } = await listen(app, config.port, config.host);
-  const base = config.publicUrl;
-  log.info(
-    { port, embeddedDatabase: db.embedded, graphql: `${base}/graphql` },
-    'CheckProof Directory is ready',
-  );
-  if (config.adminTokenGenerated) {
-    // Printed once, on purpose, so a newcomer can call createTenant at once. Not logged as a field.
-    process.stdout.write(
-      `\n  GraphQL:     ${base}/graphql\n  Admin token: ${config.adminToken}\n` +
-        `  (generated for this run; set ADMIN_TOKEN to keep one)\n\n`,
-    );
-  }
+}
 
-  const shutdown = async (signal: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    log.info({ signal }, 'shutting down: draining requests');
-    await closeServer(server, config.shutdownTimeoutMs);
-    for (const hook of shutdownHooks)
-      await hook().catch((err: unknown) => log.warn({ err }, 'shutdown hook failed'));
-    await db.close();
-    log.info('stopped');
+/** Forks HTTP workers (same admin token, the primary's database URL); replaces any that crash. */
+async function forkWorkers(config: Config, log: Logger, databaseUrl: string) {
+  let stopping = false;
+  const env = { DATABASE_URL: databaseUrl, ADMIN_TOKEN: config.adminToken };
+  const fork = () =>
+    new Promise<void>((resolve, reject) => {
+      const worker = cluster.fork(env);
+      worker.once('listening', () => resolve());
+      worker.once('exit', (code) => {
+        if (stopping) return;
+        reject(new Error(`worker exited with code ${code} during start`));
+        log.error({ code }, 'worker exited; starting a new one');
+        void fork().catch(() => undefined);
+      });
+    });
+  await Promise.all(Array.from({ length: config.workers }, fork));
+  return {
+    stop: async () => {
+      stopping = true;
+      const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+      await Promise.all(
+        workers.map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              w.once('exit', () => resolve());
+              w.process.kill('SIGTERM');
+            }),
+        ),
+      );
+    },
+  };
+}
+
+/** A cluster worker: connects to the primary's database and serves HTTP. */
+async function runWorker(config: Config, log: Logger): Promise<void> {
+  const orm = await openOrm({ url: config.databaseUrl!, poolMax: config.dbPoolMax });
+  const serving = await serve(config, log, orm);
+  const stop = async () => {
+    await serving.stop();
+    await orm.close(true);
     process.exit(0);
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  // When started through `npm start`, a signal may reach only npm; if our parent goes away, stop too
-  // rather than leave the embedded PostgreSQL orphaned.
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) void shutdown('parent exited');
-  }, 1000).unref();
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => undefined); // the primary coordinates Ctrl-C
 }
 
 main().catch((err: unknown) => {

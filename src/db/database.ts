@@ -3,6 +3,8 @@ import { openOrm, migrateUp, type Orm } from './orm';
 
 export interface Database {
   orm: Orm;
+  /** The connection URL (the embedded server's when started here). */
+  url: string;
   /** True when this process started the embedded PostgreSQL. */
   embedded: boolean;
   close(): Promise<void>;
@@ -33,6 +35,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   }
   return {
     orm,
+    url,
     embedded: embedded !== undefined,
     close: async () => {
       await orm.close(true);
