@@ -7,8 +7,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swc, swcrc: false }] },
-  // @as-integrations/koa ships ESM only, with an `import`-only export condition: map it to its file and let swc compile it.
-  transformIgnorePatterns: ['/node_modules/(?!@as-integrations/koa/)'],
+  // @as-integrations/koa and jose ship ESM only: let swc compile them to CommonJS (koa is also mapped to its file: its exports have only an `import` condition).
+  transformIgnorePatterns: ['/node_modules/(?!(@as-integrations/koa|jose)/)'],
   moduleNameMapper: {
     '^@as-integrations/koa$': '<rootDir>/node_modules/@as-integrations/koa/dist/index.js',
   },

@@ -5,11 +5,13 @@ import { createGraphQLServer } from './graphql/server';
 import { createSchema } from './graphql/schema';
 import { createApp } from './http/app';
 import { createAuthenticator } from './http/auth/authenticate';
+import { createJwtVerifier } from './http/auth/jwt';
 import { createUsageRecorder } from './http/auth/usage';
 import { graphqlMiddleware } from './http/graphql';
 import type { Logger } from './http/logger';
 import type { RequestState } from './http/state';
 import { scimRouter } from './scim/router';
+import { createProvisioningWriter } from './scim/http/provisioning-writer';
 import type Router from '@koa/router';
 
 export interface ComposeInput {
@@ -17,6 +19,8 @@ export interface ComposeInput {
   log: Logger;
   orm: Orm;
   isShuttingDown?: () => boolean;
+  /** Receives work to finish before the database closes (e.g. flushing the provisioning log). */
+  shutdownHooks?: Array<() => Promise<void>>;
 }
 
 /** Wires services, façades and the HTTP shell into one Koa app (used by main and by tests). */
@@ -24,14 +28,23 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
   const { config, log, orm } = input;
   const forkEm = () => orm.em.fork();
   const recordUsage = createUsageRecorder(forkEm, log);
+  const provisioning = createProvisioningWriter(forkEm, log);
+  input.shutdownHooks?.push(() => provisioning.flush());
   const schema = await createSchema();
   const graphqlServer = createGraphQLServer(schema, {
     introspection: config.graphql.introspection,
     exposeStack: config.env === 'development',
+    maxDepth: config.graphql.maxDepth,
+    maxCost: config.graphql.maxCost,
     log,
   });
   await graphqlServer.start();
-  const authenticate = createAuthenticator({ adminToken: config.adminToken, recordUsage });
+  const verifyJwt = createJwtVerifier(config.jwt);
+  const authenticate = createAuthenticator({
+    adminToken: config.adminToken,
+    recordUsage,
+    ...(verifyJwt ? { verifyJwt } : {}),
+  });
   return createApp({
     log,
     forkEm,
@@ -44,7 +57,7 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
           maxResults: config.scim.maxResults,
         },
         recordUsage,
-        forkEm,
+        provisioning,
       }) as unknown as Router<RequestState>,
     ],
     middleware: await graphqlMiddleware({ server: graphqlServer, authenticate, publicUrl: config.publicUrl }),

@@ -6,11 +6,13 @@ import { principalOf, type GraphQLContext } from './context';
 export type Requirement = 'OPERATOR' | 'DIRECTORY_READ' | 'DIRECTORY_WRITE' | 'TENANT_ADMIN';
 
 /**
- * Enforces @Authorized(requirements): any listed requirement suffices. Throws UNAUTHENTICATED
- * without valid credentials and FORBIDDEN when the credential lacks the scope.
+ * Enforces @Authorized(requirements): any listed requirement suffices; @Authorized() with none
+ * only needs valid credentials. Throws UNAUTHENTICATED without valid credentials and FORBIDDEN
+ * when the credential lacks the scope.
  */
 export const authChecker: AuthChecker<GraphQLContext, Requirement> = ({ context }, requirements) => {
   const principal = principalOf(context);
+  if (requirements.length === 0) return true;
   const ok = requirements.some((req) =>
     req === 'OPERATOR'
       ? principal.kind === 'operator'

@@ -46,10 +46,22 @@ const PASS_THROUGH = new Set([
 ]);
 
 /**
- * Apollo formatError: domain errors become coded GraphQL errors; client errors pass through;
- * anything else is masked as INTERNAL_SERVER_ERROR (logged by the caller with the request id).
+ * Whether an error reaching Apollo is ours to fix: not a domain error, not a client mistake
+ * (coded GraphQL errors, or errors graphql-js raised about the request itself).
  */
-export function createFormatError(opts: { exposeStack: boolean; onInternal: (err: unknown) => void }) {
+export function isInternalError(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  if (isDomainError(original)) return false;
+  const code = error instanceof GraphQLError ? error.extensions?.code : undefined;
+  if (typeof code === 'string' && PASS_THROUGH.has(code)) return false;
+  return !(original instanceof GraphQLError && !original.originalError && code !== 'INTERNAL_SERVER_ERROR');
+}
+
+/**
+ * Apollo formatError: domain errors become coded GraphQL errors; client errors pass through;
+ * anything else is masked as INTERNAL_SERVER_ERROR (the error plugin logs it with the request id).
+ */
+export function createFormatError(opts: { exposeStack: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (isDomainError(original)) {
@@ -70,12 +82,13 @@ export function createFormatError(opts: { exposeStack: boolean; onInternal: (err
       // Errors raised by graphql-js itself (e.g. variable coercion) are client mistakes.
       return { ...formatted, extensions: { code: code ?? 'BAD_USER_INPUT' } };
     }
-    opts.onInternal(original);
     return {
       message: 'Internal server error',
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      extensions: opts.exposeStack
+        ? { code: 'INTERNAL_SERVER_ERROR', stacktrace: formatted.extensions?.stacktrace }
+        : { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
 }

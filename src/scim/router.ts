@@ -19,7 +19,7 @@ import { project } from './protocol/projection';
 import { userToScim } from './protocol/user-mapper';
 import { groupToScim } from './protocol/group-mapper';
 import { listResponse } from './protocol/list-response';
-import { readJsonBody } from './http/body';
+import { readSearchBody } from './http/body';
 import { readListParams } from './http/list-params';
 
 export interface ScimDeps {
@@ -81,8 +81,7 @@ export function scimRouter(deps: ScimDeps): Router<ScimState> {
     router.use(sub.routes(), sub.allowedMethods({ throw: false }));
   }
   router.post('/.search', async (ctx) => {
-    const body = await readJsonBody(ctx, settings.maxBodyBytes);
-    const source = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    const source = await readSearchBody(ctx, settings.maxBodyBytes);
     await searchAcrossTypes(ctx as Context & { state: ScimState }, source, settings);
   });
   router.all('/{*rest}', (ctx) => {
@@ -109,6 +108,7 @@ async function searchAcrossTypes(
     );
   }
   const { dctx, baseUrl } = ctx.state.scim;
+  const unknownIn: unknown[] = [];
   const attempt = async <T>(run: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await run();
@@ -116,14 +116,18 @@ async function searchAcrossTypes(
       if (
         toScimError(err)?.scimType === 'invalidFilter' &&
         /Unknown attribute/.test(String((err as Error).message))
-      )
+      ) {
+        unknownIn.push(err);
         return undefined;
+      }
       throw err;
     }
   };
   const base = { ...params.request, count: 0 };
   const userTotal = (await attempt(() => listUsers(dctx, base)))?.total ?? 0;
   const groupTotal = (await attempt(() => listGroups(dctx, base)))?.total ?? 0;
+  // An attribute neither type has is the client's mistake, not an empty result.
+  if (unknownIn.length === 2) throw unknownIn[1];
   const offset = params.startIndex - 1;
   const want = params.request.count;
   const resources: unknown[] = [];

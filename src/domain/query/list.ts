@@ -1,6 +1,6 @@
 import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
-import { query } from '../sql';
+import { isUuid, query } from '../sql';
 import type { Filter, ResourceKind, SortSpec } from './ast';
 import { compileFilter, compileSort, sortExpression } from './compile';
 import { RESOURCE_ALIAS } from './registry';
@@ -53,15 +53,28 @@ function encodeCursor(payload: CursorPayload): string {
 function decodeCursor(cursor: string, sortKey: string): CursorPayload {
   try {
     const p = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPayload;
-    if (p && p.s === sortKey && typeof p.id === 'string' && (p.v === null || typeof p.v === 'string'))
-      return p;
+    if (p && p.s === sortKey && isUuid(p.id) && (p.v === null || typeof p.v === 'string')) return p;
   } catch {
     // fall through
   }
-  throw new DomainError(
+  throw invalidCursor();
+}
+
+function invalidCursor(): DomainError {
+  return new DomainError(
     'INVALID_CURSOR',
     'The cursor is not valid for this query (it must come from the same filter and sort).',
   );
+}
+
+/**
+ * A cursor's sort value is read by PostgreSQL as the sort column's type; one that was tampered with
+ * (not a timestamp, say) fails there with a data exception (SQLSTATE class 22): an invalid cursor.
+ */
+function cursorError(e: unknown): unknown {
+  const err = e as { code?: string; previous?: { code?: string } };
+  const code = err?.code ?? err?.previous?.code;
+  return typeof code === 'string' && code.startsWith('22') ? invalidCursor() : e;
 }
 
 /**
@@ -127,7 +140,9 @@ export async function listResources<T>(
           `select ${source.select}, (${expr})::text as __sort from ${source.from}
            where ${pageWhere.join(' and ')} order by ${orderBy} limit ? offset ?`,
           [...pageParams, req.count + 1, offset],
-        )
+        ).catch((e: unknown) => {
+          throw req.cursor ? cursorError(e) : e;
+        })
       : [];
   const total = await totalPromise;
   const page = rows.slice(0, req.count);

@@ -1,7 +1,24 @@
 import type { RoleInput, UserAttributes, UserRecord } from './user.types';
 import { USER_COLUMNS } from './user.row';
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/**
+ * JSON equality that ignores object key order: multi-valued attributes come back from jsonb with
+ * their keys reordered, and comparing texts would count every PATCH as a change to them.
+ */
+function same(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
 
 /** Names of the columns (plus manager/roles) whose value differs between `current` and `next`. */
 export function changedUserFields(

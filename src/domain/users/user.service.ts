@@ -93,9 +93,19 @@ export async function findUser(
   forUpdate = false,
 ): Promise<UserRecord | null> {
   if (!isUuid(id)) return null;
+  if (forUpdate) {
+    // Lock first, read after: a statement that waited for the lock re-reads only the locked row,
+    // while its role and manager subqueries keep the snapshot taken before the wait. Reading in a
+    // new statement sees what the previous holder committed (else parallel PATCHes lose roles).
+    const locked = await query(ctx.em, `select 1 from app_user where tenant_id = ? and id = ? for update`, [
+      ctx.tenantId,
+      id,
+    ]);
+    if (locked.length === 0) return null;
+  }
   const rows = await query<UserRow>(
     ctx.em,
-    `select ${USER_SELECT} from ${USER_FROM} where u.tenant_id = ? and u.id = ?${forUpdate ? ' for update of u' : ''}`,
+    `select ${USER_SELECT} from ${USER_FROM} where u.tenant_id = ? and u.id = ?`,
     [ctx.tenantId, id],
   );
   return rows[0] ? rowToUser(rows[0]) : null;

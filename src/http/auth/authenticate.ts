@@ -7,8 +7,8 @@ import type { UsageRecorder } from './usage';
 export interface AuthenticatorDeps {
   adminToken: string;
   recordUsage: UsageRecorder;
-  /** Verifies a JWT for CheckProof frontends; undefined when JWTs are not configured. */
-  verifyJwt?: (token: string) => Promise<AuthOutcome>;
+  /** Verifies a JWT for CheckProof frontends (see jwt.ts); undefined when JWTs are not configured. */
+  verifyJwt?: (token: string, em: DbSession) => Promise<AuthOutcome>;
 }
 
 function sha256(value: string): Buffer {
@@ -41,7 +41,7 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
         principal: { kind: 'apiKey', tenantId: key.tenantId, scopes: key.scopes, credentialId: key.id },
       };
     }
-    if (deps.verifyJwt && looksLikeJwt(token)) return deps.verifyJwt(token);
+    if (deps.verifyJwt && looksLikeJwt(token)) return deps.verifyJwt(token, em);
     return { status: 'rejected', reason: 'invalid token' };
   };
 }

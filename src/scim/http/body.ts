@@ -28,8 +28,9 @@ export async function readJsonBody(ctx: Context, maxBytes: number): Promise<unkn
     .replace(/^\uFEFF/, '');
   if (text.trim() === '')
     throw new ScimError(400, 'invalidSyntax', 'The request body is empty; a JSON object is required.');
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (err) {
     throw new ScimError(
       400,
@@ -37,6 +38,51 @@ export async function readJsonBody(ctx: Context, maxBytes: number): Promise<unkn
       `The request body is not valid JSON: ${(err as Error).message}`,
     );
   }
+  const nul = findNul(parsed, '');
+  if (nul !== undefined) {
+    throw new ScimError(
+      400,
+      'invalidValue',
+      `${nul || 'The body'} contains the NUL character (\\u0000), which cannot be stored: remove it.`,
+    );
+  }
+  return parsed;
+}
+
+/** Reads a POST …/.search body: a JSON object of search parameters (RFC 7644 §3.4.3). */
+export async function readSearchBody(ctx: Context, maxBytes: number): Promise<Record<string, unknown>> {
+  const body = await readJsonBody(ctx, maxBytes);
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ScimError(
+      400,
+      'invalidSyntax',
+      'A search body must be a JSON object such as {"filter": "userName eq \\"x\\"", "count": 10}.',
+    );
+  }
+  return body as Record<string, unknown>;
+}
+
+/**
+ * The path of the first string (key or value) holding U+0000, which PostgreSQL text and jsonb
+ * cannot store; undefined when there is none.
+ */
+function findNul(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNul(value[i], `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, v] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return at;
+    const found = findNul(v, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function tooLarge(maxBytes: number): ScimError {

@@ -83,6 +83,7 @@ function readMember(raw: unknown, path: string): MemberRef {
   if (value === undefined || value.trim() === '') {
     throw invalidValue(`${path}.value is required: the id of the user or group to add.`);
   }
-  const display = readString(obj, 'display', `${path}.display`);
+  // Microsoft's reference Postman collection labels members with displayName (entra-normalize E11).
+  const display = readString(obj, 'display', `${path}.display`) ?? readString(obj, 'displayName', `${path}.displayName`);
   return display === undefined ? { value } : { value, display };
 }

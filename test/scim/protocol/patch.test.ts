@@ -52,7 +52,8 @@ function expectPatchError(run: () => unknown, expected: ExpectedError): void {
 }
 
 const userFixtures = load<UserFixture>('user-patch.json');
-const groupFixtures = load<Fixture<unknown[]>>('group-patch.json');
+/** `groupId`: the patched group's id, when the operations echo it. */
+const groupFixtures = load<Fixture<unknown[]> & { groupId?: string }>('group-patch.json');
 
 describe('applyUserPatch', () => {
   it('has a fixture per case, each with a unique name', () => {
@@ -77,7 +78,7 @@ describe('toGroupCommands', () => {
   });
 
   it.each(groupFixtures.map((f) => [f.name, f] as const))('%s', (_name, fixture) => {
-    const run = (): unknown[] => toGroupCommands(parsePatchRequest(bodyOf(fixture)));
+    const run = (): unknown[] => toGroupCommands(parsePatchRequest(bodyOf(fixture)), fixture.groupId);
     if (fixture.error !== undefined) expectPatchError(run, fixture.error);
     else expect(run()).toStrictEqual(fixture.expected);
   });

@@ -17,6 +17,8 @@
  *  E9 remove with a value list (default dialect, `members`, `roles`) removes ONLY the listed entries:
  *     rewritten as one RFC `remove attr[value eq "…"]` per entry. An empty list removes nothing.
  *  E10 Unknown attributes (mappings we do not store) are ignored, not rejected.
+ *  E11 members: an entry may label the member with `displayName` instead of `display` (Microsoft's
+ *      SCIM reference Postman collection does); it is read as `display`, as for roles (E7).
  */
 import type { Filter, Literal } from '../../../domain/query/ast';
 import { getCI, isObject, type JsonObject } from '../json-reader';
@@ -176,6 +178,8 @@ function entraValue(target: Target, value: unknown): unknown {
   if (name === 'roles' && target.sub === undefined)
     return Array.isArray(value) ? value.map(decodeRole) : decodeRole(value);
   if (name === 'roles' && target.sub?.name === 'value') return decodeRole(value).value;
+  if (name === 'members' && target.sub === undefined)
+    return Array.isArray(value) ? value.map(memberDisplay) : memberDisplay(value);
   if (name === 'manager' && target.ext !== undefined) {
     if (target.sub === undefined) return managerValue(value);
     if (target.sub.name === 'value' && value === '') return null;
@@ -199,6 +203,15 @@ function decodeRole(entry: unknown): JsonObject {
     getCI(obj, 'display') ??
     getCI(obj, 'displayName');
   return { ...rest, ...(value !== undefined && { value }), ...(display !== undefined && { display }) };
+}
+
+// E11: {"value": id, "displayName": "new User"} → {"value": id, "display": "new User"}.
+function memberDisplay(entry: unknown): unknown {
+  if (!isObject(entry) || getCI(entry, 'display') !== undefined) return entry;
+  const label = getCI(entry, 'displayName');
+  if (label === undefined) return entry;
+  const rest = Object.fromEntries(Object.entries(entry).filter(([k]) => k.toLowerCase() !== 'displayname'));
+  return { ...rest, display: label };
 }
 
 function parseJsonObject(value: unknown): JsonObject | undefined {

@@ -26,14 +26,31 @@ export type GroupCommand =
  * The commands of a Group PATCH, in an order whose sequential execution has the PATCH's effect.
  * Adjacent membership commands are merged (remove-all then add = replace); attribute changes are
  * independent of membership, so they are merged into one setAttributes at its first position.
+ * `groupId` is the patched group's id: a path-less replace echoing it (Entra's flagged rename
+ * sends `{"id": …, "displayName": …}`) is not a modification of the read-only id.
  */
-export function toGroupCommands(ops: readonly PatchOperation[]): GroupCommand[] {
+export function toGroupCommands(ops: readonly PatchOperation[], groupId?: string): GroupCommand[] {
   const commands: GroupCommand[] = [];
   for (const op of normalizeOperations(ops, GROUP_SCHEMA)) {
+    if (echoesId(op, groupId)) continue;
     const command = toCommand(op);
     if (command !== undefined) push(commands, command);
   }
   return commands;
+}
+
+/** RFC 7644 §3.5.2: sending the value a read-only attribute already has does not modify it. */
+function echoesId(op: NormalizedOp, groupId: string | undefined): boolean {
+  const { attr, sub, filter } = op.target;
+  return (
+    groupId !== undefined &&
+    attr.name === 'id' &&
+    op.op !== 'remove' &&
+    sub === undefined &&
+    filter === undefined &&
+    typeof op.value === 'string' &&
+    op.value.toLowerCase() === groupId.toLowerCase()
+  );
 }
 
 function toCommand(op: NormalizedOp): GroupCommand | undefined {

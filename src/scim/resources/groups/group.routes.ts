@@ -10,7 +10,7 @@ import {
 import { listGroups } from '../../../domain/groups/group.queries';
 import type { GroupRecord } from '../../../domain/groups/group.types';
 import { listDirectMembers, listDirectMembersOf } from '../../../domain/memberships/membership.service';
-import { readJsonBody } from '../../http/body';
+import { readJsonBody, readSearchBody } from '../../http/body';
 import { ifMatchVersion, notModified, setEtag } from '../../http/etag';
 import { readListParams } from '../../http/list-params';
 import { sendScim } from '../../http/respond';
@@ -77,12 +77,7 @@ export function groupRoutes(settings: ScimSettings): Router<ScimState> {
   const router = new Router<ScimState>();
   router.get('/Groups', (ctx) => searchGroups(ctx as Ctx, { ...ctx.query }, settings));
   router.post('/Groups/.search', async (ctx) => {
-    const body = await readJsonBody(ctx, settings.maxBodyBytes);
-    await searchGroups(
-      ctx as Ctx,
-      (body && typeof body === 'object' ? body : {}) as Record<string, unknown>,
-      settings,
-    );
+    await searchGroups(ctx as Ctx, await readSearchBody(ctx, settings.maxBodyBytes), settings);
   });
   router.get('/Groups/:id', async (ctx) => {
     const group = await getGroup(ctx.state.scim.dctx, ctx.params.id!);
@@ -111,7 +106,7 @@ export function groupRoutes(settings: ScimSettings): Router<ScimState> {
   router.patch('/Groups/:id', async (ctx) => {
     const body = await readJsonBody(ctx, settings.maxBodyBytes);
     ctx.state.scim.body = body;
-    const commands = toGroupCommands(parsePatchRequest(body));
+    const commands = toGroupCommands(parsePatchRequest(body), ctx.params.id);
     const group = await changeGroup(ctx.state.scim.dctx, ctx.params.id!, commands, {
       ifMatch: ifMatchVersion(ctx),
     });

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { listUsers } from '../../../domain/users/user.queries';
 import { createUser, deleteUser, getUser, replaceUser, updateUser } from '../../../domain/users/user.service';
-import { readJsonBody } from '../../http/body';
+import { readJsonBody, readSearchBody } from '../../http/body';
 import { ifMatchVersion, notModified, setEtag } from '../../http/etag';
 import { readListParams } from '../../http/list-params';
 import { sendScim } from '../../http/respond';
@@ -54,12 +54,7 @@ export function userRoutes(settings: ScimSettings): Router<ScimState> {
   const router = new Router<ScimState>();
   router.get('/Users', (ctx) => searchUsers(ctx as Ctx, { ...ctx.query }, settings));
   router.post('/Users/.search', async (ctx) => {
-    const body = await readJsonBody(ctx, settings.maxBodyBytes);
-    await searchUsers(
-      ctx as Ctx,
-      (body && typeof body === 'object' ? body : {}) as Record<string, unknown>,
-      settings,
-    );
+    await searchUsers(ctx as Ctx, await readSearchBody(ctx, settings.maxBodyBytes), settings);
   });
   router.get('/Users/:id', async (ctx) => {
     const user = await getUser(ctx.state.scim.dctx, ctx.params.id!);
