@@ -1,0 +1,47 @@
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { migrateDown, migrateUp } from '../../src/db/orm';
+import { migrationsList } from '../../src/db/migrations';
+import { query } from '../../src/domain/sql';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.drop());
+
+const tables = async () =>
+  (
+    await query<{ table_name: string }>(
+      db.em(),
+      `select table_name from information_schema.tables where table_schema = 'public' and table_name <> 'mikro_orm_migrations' order by 1`,
+    )
+  ).map((r) => r.table_name);
+
+describe('migrations', () => {
+  it('build the whole schema on an empty database', async () => {
+    expect(await tables()).toEqual([
+      'app_user',
+      'audit_event',
+      'credential',
+      'group',
+      'membership',
+      'provisioning_log',
+      'role',
+      'tenant',
+      'user_role',
+    ]);
+  });
+
+  it('roll back completely and apply again', async () => {
+    const reverted = await migrateDown(db.orm);
+    expect(reverted).toEqual(migrationsList.map((m) => m.name).reverse());
+    expect(await tables()).toEqual([]);
+    const applied = await migrateUp(db.orm);
+    expect(applied).toEqual(migrationsList.map((m) => m.name));
+    expect(await tables()).toHaveLength(9);
+  });
+
+  it('apply nothing when the database is up to date', async () => {
+    expect(await migrateUp(db.orm)).toEqual([]);
+  });
+});

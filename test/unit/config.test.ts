@@ -1,0 +1,61 @@
+import { ConfigError, loadConfig } from '../../src/config';
+import { createLogger } from '../../src/http/logger';
+import { Writable } from 'node:stream';
+
+describe('configuration', () => {
+  it('applies defaults and generates an admin token outside production', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      publicUrl: 'http://localhost:3000',
+      adminTokenGenerated: true,
+      workers: 1,
+    });
+    expect(c.adminToken.length).toBeGreaterThan(30);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('stops with every problem named', () => {
+    try {
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', ADMIN_TOKEN: 'short' });
+      throw new Error('expected ConfigError');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const msg = (e as Error).message;
+      for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'ADMIN_TOKEN']) expect(msg).toContain(name);
+    }
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_TOKEN: required/);
+  });
+
+  it('trims a trailing slash from PUBLIC_URL and treats empty variables as unset', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://dir.example.com/', PORT: '' }).publicUrl).toBe(
+      'https://dir.example.com',
+    );
+  });
+});
+
+describe('logger', () => {
+  it('redacts authorization headers and secrets', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
+    const log = createLogger('info', sink).child({ requestId: 'r-1' });
+    log.info(
+      {
+        req: { headers: { authorization: 'Bearer s3cret' } },
+        scimToken: 'cpd_scim_x',
+        body: { password: 'p4ss' },
+      },
+      'hello',
+    );
+    const out = lines.join();
+    expect(out).toContain('"requestId":"r-1"');
+    expect(out).toContain('[redacted]');
+    for (const secret of ['s3cret', 'cpd_scim_x', 'p4ss']) expect(out).not.toContain(secret);
+  });
+});
