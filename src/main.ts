@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase } from './db/database';
 import { openOrm } from './db/orm';
 import { createLogger, type Logger } from './http/logger';
-import { serve } from './http/serve';
+import { serve } from './serve';
 
 /**
  * Composition root: config → database (embedded unless DATABASE_URL) → migrations → HTTP.

@@ -21,6 +21,11 @@ export function createApp(parts: AppParts): Koa<RequestState> {
   app.proxy = true;
   app.silent = true;
   app.use(requestContext(parts.log, parts.forkEm));
+  // Admins paste Provisioning URLs with a trailing slash; Entra then requests …/<tenant>//Users.
+  app.use(async (ctx, next) => {
+    if (ctx.path.includes('//')) ctx.path = ctx.path.replace(/\/{2,}/g, '/');
+    await next();
+  });
   app.use(async (ctx, next) => {
     try {
       await next();

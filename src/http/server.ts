@@ -7,7 +7,8 @@ export function listen(
   port: number,
   host: string,
 ): Promise<{ server: Server; port: number }> {
-  const server = createServer(app.callback());
+  // Long SCIM filters travel in the query string; allow more than Node's 16 KiB of headers.
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, app.callback());
   server.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -84,6 +84,7 @@ function readMember(raw: unknown, path: string): MemberRef {
     throw invalidValue(`${path}.value is required: the id of the user or group to add.`);
   }
   // Microsoft's reference Postman collection labels members with displayName (entra-normalize E11).
-  const display = readString(obj, 'display', `${path}.display`) ?? readString(obj, 'displayName', `${path}.displayName`);
+  const display =
+    readString(obj, 'display', `${path}.display`) ?? readString(obj, 'displayName', `${path}.displayName`);
   return display === undefined ? { value } : { value, display };
 }

@@ -127,4 +127,14 @@ describe('SCIM /Users', () => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.scimType).toBe('invalidFilter');
   });
+
+  it('tolerates a Provisioning URL pasted with a trailing slash (…//Users) and long filters', async () => {
+    const res = await scim.req('GET', '/Users'.replace('/', '//') + '?filter=userName+eq+%22nobody%22');
+    expect(res.status).toBe(200);
+    expect(res.body.totalResults).toBe(0);
+    const long = Array.from({ length: 400 }, (_, i) => `userName eq "someone-${i}@contoso.com"`).join(' or ');
+    const big = await scim.req('GET', `/Users?filter=${encodeURIComponent(long)}`);
+    expect(big.status).toBe(200);
+    expect(big.body.totalResults).toBe(0);
+  });
 });

@@ -1,8 +1,8 @@
-import type { Config } from '../config';
-import type { Orm } from '../db/orm';
-import { buildApp } from '../compose';
-import type { Logger } from './logger';
-import { closeServer, listen } from './server';
+import type { Config } from './config';
+import type { Orm } from './db/orm';
+import { buildApp } from './compose';
+import type { Logger } from './http/logger';
+import { closeServer, listen } from './http/server';
 
 export interface Serving {
   port: number;
