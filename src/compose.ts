@@ -60,6 +60,13 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
         provisioning,
       }) as unknown as Router<RequestState>,
     ],
-    middleware: await graphqlMiddleware({ server: graphqlServer, authenticate, publicUrl: config.publicUrl }),
+    middleware: await graphqlMiddleware({
+      server: graphqlServer,
+      authenticate,
+      publicUrl: config.publicUrl,
+      ide: config.graphql.ide,
+      onIdeMissing: () =>
+        log.warn('GRAPHQL_IDE is on but src/graphql/ide/assets was not found; IDE not served'),
+    }),
   });
 }

@@ -23,7 +23,11 @@ export const authChecker: AuthChecker<GraphQLContext, Requirement> = ({ context 
             principal.scopes.some((s) => s === 'DIRECTORY_WRITE' || s === 'TENANT_ADMIN'))),
   );
   if (!ok) {
-    throw new GraphQLError(`This operation needs ${requirements.join(' or ')}.`, {
+    const hint =
+      principal.kind === 'operator' && !requirements.includes('OPERATOR')
+        ? ' The operator token manages tenants and issues API keys; use a tenant API key or JWT.'
+        : '';
+    throw new GraphQLError(`This operation needs ${requirements.join(' or ')}.${hint}`, {
       extensions: { code: 'FORBIDDEN' },
     });
   }

@@ -2,6 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import type { ApolloServer } from '@apollo/server';
 import type Koa from 'koa';
 import type { GraphQLContext } from '../graphql/context';
+import { ideMiddleware } from '../graphql/ide/ide';
 import type { Authenticator } from './auth/authenticate';
 import type { RequestState } from './state';
 
@@ -10,6 +11,10 @@ export interface GraphQLMountOptions {
   authenticate: Authenticator;
   publicUrl: string;
   maxBodyBytes?: number;
+  /** Serve the in-browser IDE at GET /graphql (GRAPHQL_IDE; on outside production by default). */
+  ide?: boolean;
+  /** Told when the IDE is enabled but its files cannot be found. */
+  onIdeMissing?: () => void;
 }
 
 /**
@@ -55,5 +60,9 @@ export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.
     }
     await (apollo as unknown as Koa.Middleware<RequestState>)(ctx, next);
   };
-  return [onlyGraphql];
+  const ide = ideMiddleware({
+    enabled: opts.ide ?? false,
+    ...(opts.onIdeMissing ? { onMissing: opts.onIdeMissing } : {}),
+  });
+  return [ide as Koa.Middleware<RequestState>, onlyGraphql];
 }

@@ -1,9 +1,14 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261126000000_initial } from './Migration20261126000000_initial';
 import { Migration20261126010000_provisioning_log } from './Migration20261126010000_provisioning_log';
+import { Migration20261126020000_membership_nesting_index } from './Migration20261126020000_membership_nesting_index';
 
 /** Every migration, in order. Add new ones here. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261126000000_initial', class: Migration20261126000000_initial },
   { name: 'Migration20261126010000_provisioning_log', class: Migration20261126010000_provisioning_log },
+  {
+    name: 'Migration20261126020000_membership_nesting_index',
+    class: Migration20261126020000_membership_nesting_index,
+  },
 ];

@@ -1,10 +1,5 @@
 import type { DirectoryContext } from '../context';
-import {
-  INHERITED_ONLY,
-  memberKindSql,
-  nestedGroupsCte,
-  type MembershipDepth,
-} from '../memberships/membership.graph';
+import { memberCountSql, type MembershipDepth } from '../memberships/membership.graph';
 import { decodeKeyset, encodeKeyset, type Page, type PageRequest } from '../paging';
 import { query } from '../sql';
 import { rowToGroup } from './group.row';
@@ -34,18 +29,9 @@ export async function listGroupsByMemberCount(
   const ordering = `groups-by-count:${depth}:${descending ? 'd' : 'a'}`;
   const after = page.after === undefined ? undefined : decodeKeyset(ordering, page.after);
   const params: unknown[] = [ctx.tenantId, ...(opts.where?.params ?? [])];
-  const ctes = [`base as (select g.* from "group" g where g.tenant_id = ?${opts.where ? ` and (${opts.where.sql})` : ''})`];
-  let countSql = '(select count(*) from membership m where m.group_id = base.id)';
-  let join = '';
-  if (depth !== 'DIRECT') {
-    ctes.push(nestedGroupsCte('(select id from base) as b(o)'));
-    ctes.push(`c as (select owner, count(*) as n from (
-        select distinct d.owner, m.member_id from d join membership m on m.group_id = d.gid
-        where ${memberKindSql('m', 'User')}${depth === 'INHERITED' ? ` and ${INHERITED_ONLY}` : ''}) x
-      group by owner)`);
-    countSql = 'coalesce(c.n, 0)';
-    join = 'left join c on c.owner = base.id';
-  }
+  const base = `select g.* from "group" g where g.tenant_id = ?${opts.where ? ` and (${opts.where.sql})` : ''}`;
+  // DIRECT counts every member row; INHERITED/ALL count people, as Group.memberCount does by default.
+  const countSql = memberCountSql('base.id', depth, depth === 'DIRECT' ? 'Any' : 'User');
   let cursorSql = 'true';
   if (after) {
     cursorSql = `(r.__count, r.id) ${descending ? '<' : '>'} (?::int, ?::uuid)`;
@@ -55,8 +41,8 @@ export async function listGroupsByMemberCount(
   const dir = descending ? 'desc' : 'asc';
   const rows = await query<Record<string, unknown>>(
     ctx.em,
-    `with recursive ${ctes.join(',\n')},
-     ranked as (select base.*, (${countSql})::int as __count, count(*) over () as __total from base ${join})
+    `with base as (${base}),
+     ranked as (select base.*, ${countSql}::int as __count, count(*) over () as __total from base)
      select * from ranked r where ${cursorSql} order by r.__count ${dir}, r.id ${dir} limit ?`,
     params,
   );
@@ -70,7 +56,10 @@ export async function listGroupsByMemberCount(
   };
 }
 
-async function countGroups(ctx: DirectoryContext, where?: { sql: string; params: unknown[] }): Promise<number> {
+async function countGroups(
+  ctx: DirectoryContext,
+  where?: { sql: string; params: unknown[] },
+): Promise<number> {
   const rows = await query<{ n: number }>(
     ctx.em,
     `select count(*)::int as n from "group" g where g.tenant_id = ?${where ? ` and (${where.sql})` : ''}`,

@@ -1,0 +1,221 @@
+import { Client } from 'pg';
+import { runLoad, table, type LoadResult } from './load';
+
+/**
+ * GraphQL workloads for `npm run bench` (called by bench/run.ts with a running service):
+ * - a page of 100 users with their roles and direct groups;
+ * - checkMembership of one user against 50 group ids;
+ * - memberCount(ALL) of a group holding 100,000 users through 3 levels of nesting.
+ * Self-sufficient: creates its own tenant and API key over GraphQL, and bulk-seeds with SQL.
+ */
+export interface GraphqlBenchOptions {
+  url: string;
+  adminToken: string;
+  /** The service's database (seeding 100,000 users through GraphQL would take minutes). */
+  databaseUrl: string;
+  log: (line: string) => void;
+}
+
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const N = Number(process.env.BENCH_REQUESTS ?? 2000);
+const USERS = Number(process.env.BENCH_GRAPHQL_USERS ?? 100_000);
+const DIVISIONS = 10;
+const TEAMS_PER_DIVISION = 10;
+
+async function gql<T>(url: string, token: string, query: string, variables: Record<string, unknown> = {}) {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+interface Seeded {
+  top: string;
+  /** For each sampled user: its team, its division and the top group (the groups it is in). */
+  samples: Array<{ userId: string; groups: string[] }>;
+  unrelated: string[];
+}
+
+/**
+ * All staff ⊃ 10 divisions ⊃ 10 teams each ⊃ 1,000 users each (100,000 users, 3 levels of groups);
+ * 400 unrelated project groups, each user of the first 2,000 in two of them; two roles per user.
+ */
+async function seed(db: Client, tenantId: string): Promise<Seeded> {
+  const teams = DIVISIONS * TEAMS_PER_DIVISION;
+  await db.query(
+    `insert into app_user (id, tenant_id, user_name, display_name, source)
+     select gen_random_uuid(), $1, 'gql' || g || '@bench.example', 'Bench User ' || g, 'SCIM'
+     from generate_series(1, $2) g`,
+    [tenantId, USERS],
+  );
+  const group = async (name: string) =>
+    (
+      await db.query<{ id: string }>(
+        `insert into "group" (id, tenant_id, display_name, source) values (gen_random_uuid(), $1, $2, 'SCIM') returning id`,
+        [tenantId, name],
+      )
+    ).rows[0]!.id;
+  const nest = (parent: string, child: string) =>
+    db.query(`insert into membership (tenant_id, group_id, member_group_id) values ($1, $2, $3)`, [
+      tenantId,
+      parent,
+      child,
+    ]);
+  const top = await group('All staff');
+  const teamIds: string[] = [];
+  const divisionOf: string[] = [];
+  for (let d = 0; d < DIVISIONS; d++) {
+    const division = await group(`Division ${d}`);
+    await nest(top, division);
+    for (let t = 0; t < TEAMS_PER_DIVISION; t++) {
+      const team = await group(`Team ${d}-${t}`);
+      await nest(division, team);
+      teamIds.push(team);
+      divisionOf.push(division);
+    }
+  }
+  // Users in creation order, spread evenly over the teams.
+  await db.query(
+    `insert into membership (tenant_id, group_id, member_user_id)
+     select $1, ($2::uuid[])[(1 + (row_number() over (order by created_at, id) - 1) % $3)::int], id
+     from app_user where tenant_id = $1`,
+    [tenantId, teamIds, teams],
+  );
+  const unrelated: string[] = [];
+  for (let i = 0; i < 400; i++) unrelated.push(await group(`Project ${i}`));
+  await db.query(
+    `insert into membership (tenant_id, group_id, member_user_id)
+     select $1, p.gid, u.id
+     from (select id, row_number() over (order by created_at, id) as n from app_user where tenant_id = $1 order by created_at, id limit 2000) u
+     cross join lateral (select unnest(array[($2::uuid[])[(1 + u.n % 400)::int], ($2::uuid[])[(1 + (u.n + 7) % 400)::int]]) as gid) p`,
+    [tenantId, unrelated],
+  );
+  for (const value of ['Reader', 'Editor', 'Admin']) {
+    await db.query(`insert into role (id, tenant_id, value) values (gen_random_uuid(), $1, $2)`, [
+      tenantId,
+      value,
+    ]);
+  }
+  await db.query(
+    `insert into user_role (tenant_id, user_id, role_id, "primary")
+     select $1, u.id, r.id, r.value = 'Reader' from app_user u join role r on r.tenant_id = u.tenant_id
+     where u.tenant_id = $1 and (r.value = 'Reader' or (r.value = 'Admin') = (u.user_name like '%7@bench.example'))`,
+    [tenantId],
+  );
+  await db.query('analyze');
+  const sample = await db.query<{ user_id: string; team: string }>(
+    `select m.member_user_id as user_id, m.group_id as team from membership m
+     where m.tenant_id = $1 and m.member_user_id is not null and m.group_id = any($2::uuid[])
+     order by random() limit 200`,
+    [tenantId, teamIds],
+  );
+  return {
+    top,
+    samples: sample.rows.map((r) => ({
+      userId: r.user_id,
+      groups: [r.team, divisionOf[teamIds.indexOf(r.team)]!, top],
+    })),
+    unrelated,
+  };
+}
+
+/** Runs the GraphQL workloads against a running service and prints a table through `log`. */
+export async function runGraphqlBench(opts: GraphqlBenchOptions): Promise<void> {
+  const { url, log } = opts;
+  const { createTenant } = await gql<{ createTenant: { tenant: { id: string } } }>(
+    url,
+    opts.adminToken,
+    `mutation($slug: String!) { createTenant(input: { slug: $slug, name: "GraphQL bench" }) { tenant { id } } }`,
+    { slug: `gql-bench-${Date.now().toString(36)}` },
+  );
+  const tenantId = createTenant.tenant.id;
+  const { createApiKey } = await gql<{ createApiKey: { secret: string } }>(
+    url,
+    opts.adminToken,
+    `mutation($t: ID!) { createApiKey(input: { tenantId: $t, name: "bench", scopes: [DIRECTORY_READ] }) { secret } }`,
+    { t: tenantId },
+  );
+  const key = createApiKey.secret;
+  const db = new Client({ connectionString: opts.databaseUrl });
+  await db.connect();
+  let seeded: Seeded;
+  try {
+    const started = performance.now();
+    seeded = await seed(db, tenantId);
+    log(
+      `GraphQL bench: seeded ${USERS} users in 3 levels of groups in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+  } finally {
+    await db.end();
+  }
+
+  const post = async (
+    query: string,
+    variables: Record<string, unknown>,
+    check: (data: unknown) => boolean,
+  ) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: unknown; errors?: unknown };
+    return res.status === 200 && !body.errors && check(body.data);
+  };
+
+  const PAGE = `query($after: String) { users(first: 100, after: $after) { pageInfo { endCursor }
+    edges { node { id userName displayName roles { value primary } groups { edges { node { id displayName } } } } } } }`;
+  // Page through the first 2,000 users (20 different pages) so caches do not flatter the numbers.
+  const cursors: Array<string | null> = [null];
+  for (let i = 0; i < 19; i++) {
+    const data = await gql<{ users: { pageInfo: { endCursor: string } } }>(url, key, PAGE, {
+      after: cursors[i],
+    });
+    cursors.push(data.users.pageInfo.endCursor);
+  }
+  const results: LoadResult[] = [];
+  results.push(
+    await runLoad('users page of 100 with roles + direct groups', Math.min(N, 1000), CONCURRENCY, (i) =>
+      post(
+        PAGE,
+        { after: cursors[i % cursors.length] },
+        (d) => (d as { users: { edges: unknown[] } }).users.edges.length === 100,
+      ),
+    ),
+  );
+
+  const CHECK = `query($u: ID!, $g: [ID!]!) { checkMembership(userId: $u, groupIds: $g) }`;
+  results.push(
+    await runLoad('checkMembership, 50 group ids', N, CONCURRENCY, (i) => {
+      const s = seeded.samples[i % seeded.samples.length]!;
+      const ids = [...seeded.unrelated.slice((i * 7) % 350, ((i * 7) % 350) + 47), ...s.groups];
+      return post(
+        CHECK,
+        { u: s.userId, g: ids },
+        (d) => (d as { checkMembership: string[] }).checkMembership.length >= 3,
+      );
+    }),
+  );
+
+  const COUNT = `query($g: ID!) { group(id: $g) { memberCount(membership: ALL) } }`;
+  results.push(
+    await runLoad(
+      `memberCount(ALL), ${USERS} users through 3 levels`,
+      Math.min(N, 300),
+      Math.min(CONCURRENCY, 8),
+      () =>
+        post(
+          COUNT,
+          { g: seeded.top },
+          (d) => (d as { group: { memberCount: number } }).group.memberCount === USERS,
+        ),
+    ),
+  );
+
+  log(`\nGraphQL workloads (concurrency ${CONCURRENCY} unless noted; requests per row in the table)\n`);
+  log(table(results));
+}

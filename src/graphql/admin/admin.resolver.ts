@@ -1,0 +1,140 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import {
+  issueCredential,
+  listCredentials,
+  revokeCredential,
+} from '../../domain/credentials/credential.service';
+import { DomainError } from '../../domain/errors';
+import { findTenant } from '../../domain/tenants/tenant.service';
+import { badInput } from '../common/connection';
+import { ApiScope } from '../common/enums';
+import { operatorCtx, principalOf, tenantCtx, type GraphQLContext } from '../context';
+import { scimUrl } from '../urls';
+import {
+  ApiKey,
+  CreateApiKeyInput,
+  CreateApiKeyPayload,
+  PrincipalKind,
+  Provisioning,
+  RotateScimTokenPayload,
+  ScimToken,
+  toApiKey,
+  toScimToken,
+  Viewer,
+} from './admin.type';
+
+@Resolver()
+export class AdminResolver {
+  @Authorized()
+  @Query(() => Viewer, { description: 'Who you are authenticated as, with your scopes.' })
+  viewer(@Ctx() ctx: GraphQLContext): Viewer {
+    const p = principalOf(ctx);
+    if (p.kind === 'operator')
+      return { kind: PrincipalKind.OPERATOR, tenantId: null, scopes: [], subject: null };
+    return {
+      kind: p.kind === 'apiKey' ? PrincipalKind.API_KEY : PrincipalKind.JWT,
+      tenantId: p.tenantId,
+      scopes: p.scopes.map((s) => s as ApiScope),
+      subject: p.kind === 'apiKey' ? p.credentialId : p.subject,
+    };
+  }
+
+  @Authorized('TENANT_ADMIN')
+  @Query(() => Provisioning, { description: "Your tenant's SCIM URL and live provisioning tokens." })
+  async provisioning(@Ctx() ctx: GraphQLContext): Promise<Provisioning> {
+    const dctx = tenantCtx(ctx);
+    const tokens = await listCredentials(dctx.em, dctx.tenantId, 'SCIM_TOKEN');
+    return {
+      scimUrl: scimUrl(ctx.publicUrl, dctx.tenantId),
+      tokens: tokens.filter((t) => !t.revokedAt).map(toScimToken),
+    };
+  }
+
+  @Authorized('TENANT_ADMIN')
+  @Mutation(() => RotateScimTokenPayload, {
+    description:
+      'Issues a new SCIM token. Older tokens keep working until you revoke them, so Entra is not interrupted.',
+  })
+  async rotateScimToken(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('name', () => String, { nullable: true }) name?: string | null,
+  ): Promise<RotateScimTokenPayload> {
+    const dctx = tenantCtx(ctx);
+    const issued = await issueCredential(
+      dctx,
+      dctx.tenantId,
+      'SCIM_TOKEN',
+      checkName(name ?? 'Provisioning token'),
+    );
+    return { scimToken: issued.secret, token: toScimToken(issued.credential) };
+  }
+
+  @Authorized('TENANT_ADMIN')
+  @Mutation(() => ScimToken, {
+    description: 'Revokes a SCIM token (idempotent); the SCIM façade stops accepting it within seconds.',
+  })
+  async revokeScimToken(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ScimToken> {
+    const dctx = tenantCtx(ctx);
+    return toScimToken(await revokeCredential(dctx, dctx.tenantId, 'SCIM_TOKEN', id));
+  }
+
+  @Authorized('TENANT_ADMIN')
+  @Query(() => [ApiKey], { description: "Your tenant's API keys, newest first." })
+  async apiKeys(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('includeRevoked', () => Boolean, { defaultValue: false }) includeRevoked: boolean,
+  ): Promise<ApiKey[]> {
+    const dctx = tenantCtx(ctx);
+    const keys = await listCredentials(dctx.em, dctx.tenantId, 'API_KEY');
+    return keys.filter((k) => includeRevoked || !k.revokedAt).map(toApiKey);
+  }
+
+  @Authorized('TENANT_ADMIN')
+  @Mutation(() => ApiKey, { description: 'Revokes an API key at once (idempotent).' })
+  async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ApiKey> {
+    const dctx = tenantCtx(ctx);
+    return toApiKey(await revokeCredential(dctx, dctx.tenantId, 'API_KEY', id));
+  }
+
+  @Authorized('OPERATOR', 'TENANT_ADMIN')
+  @Mutation(() => CreateApiKeyPayload, {
+    description:
+      'Creates an API key; its secret is returned only here. The operator names the tenant; a TENANT_ADMIN caller gets one for its own tenant.',
+  })
+  async createApiKey(
+    @Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<CreateApiKeyPayload> {
+    const scopes = [...new Set(input.scopes)];
+    if (scopes.length === 0) throw badInput('scopes must name at least one scope.', 'scopes');
+    const name = checkName(input.name);
+    const principal = principalOf(ctx);
+    let tenantId: string;
+    let actorCtx;
+    if (principal.kind === 'operator') {
+      if (!input.tenantId)
+        throw badInput('tenantId is required when the operator creates an API key.', 'tenantId');
+      actorCtx = operatorCtx(ctx);
+      const tenant = await findTenant(actorCtx, input.tenantId);
+      if (!tenant) throw new DomainError('TENANT_NOT_FOUND', `Tenant ${input.tenantId} not found.`);
+      tenantId = tenant.id;
+    } else {
+      actorCtx = tenantCtx(ctx);
+      tenantId = actorCtx.tenantId;
+      if (input.tenantId && input.tenantId.toLowerCase() !== tenantId) {
+        throw new DomainError(
+          'FORBIDDEN',
+          'A tenant credential can only create API keys for its own tenant.',
+        );
+      }
+    }
+    const issued = await issueCredential(actorCtx, tenantId, 'API_KEY', name, scopes);
+    return { apiKey: toApiKey(issued.credential), secret: issued.secret };
+  }
+}
+
+function checkName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed === '' || trimmed.length > 200) throw badInput('name must be 1-200 characters.', 'name');
+  return trimmed;
+}

@@ -1,0 +1,107 @@
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/app';
+import { codeOf, gqlTenant, type GqlTenant } from './support';
+
+let db: TestDatabase;
+let app: TestApp;
+let t: GqlTenant;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  app = await startTestApp(db, { GRAPHQL_MAX_DEPTH: '12', GRAPHQL_MAX_COST: '50000' });
+  t = await gqlTenant(app, db);
+});
+afterAll(async () => {
+  await app.close();
+  await db.drop();
+});
+
+async function rejectedBeforeExecution(query: string, variables: Record<string, unknown> = {}) {
+  db.queries.length = 0;
+  const res = await app.graphql(query, variables, t.keys.read);
+  expect(res.status).toBe(400);
+  expect(codeOf(res.body)).toBe('QUERY_TOO_COMPLEX');
+  expect(res.body.data).toBeUndefined();
+  // Only the API key lookup ran: nothing of the operation itself.
+  expect(db.queries.filter((q) => !/credential/.test(q))).toEqual([]);
+  return res.body.errors![0]!.message;
+}
+
+describe('depth and cost limits', () => {
+  it('rejects a query nested deeper than GRAPHQL_MAX_DEPTH, before executing it', async () => {
+    const deep = `{ users { edges { node { manager { manager { manager { manager { manager { manager { manager { manager { manager { id } } } } } } } } } } } } }`;
+    expect(await rejectedBeforeExecution(deep)).toMatch(/too deep: 13 levels.*at most 12/);
+    const viaFragment = `query { users { edges { node { ...M } } } } fragment M on User { manager { manager { manager { manager { manager { manager { manager { manager { manager { id } } } } } } } } } }`;
+    expect(await rejectedBeforeExecution(viaFragment)).toMatch(/too deep/);
+  });
+
+  it('rejects a query whose estimated cost is above GRAPHQL_MAX_COST, counting variables', async () => {
+    const nested = `query($n: Int, $m: Int) { users(first: $n) { edges { node { id groups(first: $m) { edges { node { id
+      members(first: $m) { edges { node { ... on User { id } } } } } } } } } } }`;
+    expect(await rejectedBeforeExecution(nested, { n: 500, m: 500 })).toMatch(
+      /too expensive: estimated cost \d+, at most 50000/,
+    );
+    // Omitted `first` counts as the default page (50): 50 × 50 × 50 is still too much.
+    await rejectedBeforeExecution(nested);
+    const fine = await app.graphql(nested, { n: 10, m: 5 }, t.keys.read);
+    expect(fine.body.errors).toBeUndefined();
+  });
+
+  it('lets introspection through the limits (the IDE needs it)', async () => {
+    const res = await app.graphql(
+      `{ __schema { types { name fields { name type { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } }`,
+      {},
+      t.keys.read,
+    );
+    expect(res.body.errors).toBeUndefined();
+  });
+});
+
+describe('introspection and the in-browser IDE', () => {
+  it('serves the IDE from local files to a browser outside production', async () => {
+    const page = await fetch(`${app.url}/graphql`, {
+      headers: { accept: 'text/html,application/xhtml+xml' },
+    });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    const html = await page.text();
+    expect(html).toContain('/graphql/ide/ide.js');
+    expect(html).not.toMatch(/https?:\/\//);
+    for (const asset of ['ide.js', 'ide.css']) {
+      const res = await fetch(`${app.url}/graphql/ide/${asset}`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).not.toMatch(/https?:\/\//);
+    }
+    // GraphQL over GET is still GraphQL.
+    const get = await fetch(`${app.url}/graphql?query=${encodeURIComponent('{ viewer { kind } }')}`, {
+      headers: {
+        accept: 'application/json',
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        'apollo-require-preflight': '1',
+      },
+    });
+    expect(await get.json()).toEqual({ data: { viewer: { kind: 'OPERATOR' } } });
+  });
+
+  it('turns the IDE and introspection off in production, and never shows stack traces', async () => {
+    const prod = await startTestApp(db, { NODE_ENV: 'production' });
+    try {
+      const page = await fetch(`${prod.url}/graphql`, { headers: { accept: 'text/html' } });
+      expect(page.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
+      expect((await fetch(`${prod.url}/graphql/ide/ide.js`)).status).toBe(404);
+      const intro = await prod.graphql(`{ __schema { queryType { name } } }`, {}, t.keys.read);
+      expect(codeOf(intro.body)).toBe('GRAPHQL_VALIDATION_FAILED');
+      const bad = await prod.graphql(`{ users(first: 9999) { totalCount } }`, {}, t.keys.read);
+      expect(JSON.stringify(bad.body)).not.toContain('stacktrace');
+    } finally {
+      await prod.close();
+    }
+    const configured = await startTestApp(db, { GRAPHQL_IDE: 'false', GRAPHQL_INTROSPECTION: 'false' });
+    try {
+      const page = await fetch(`${configured.url}/graphql`, { headers: { accept: 'text/html' } });
+      expect(page.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
+    } finally {
+      await configured.close();
+    }
+  });
+});
