@@ -1,3 +1,4 @@
+import { fastFetch } from './http-client';
 import { Client } from 'pg';
 import { runLoad, table, type LoadResult } from './load';
 
@@ -23,7 +24,7 @@ const DIVISIONS = 10;
 const TEAMS_PER_DIVISION = 10;
 
 async function gql<T>(url: string, token: string, query: string, variables: Record<string, unknown> = {}) {
-  const res = await fetch(`${url}/graphql`, {
+  const res = await fastFetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
@@ -158,7 +159,7 @@ export async function runGraphqlBench(opts: GraphqlBenchOptions): Promise<void> 
     variables: Record<string, unknown>,
     check: (data: unknown) => boolean,
   ) => {
-    const res = await fetch(`${url}/graphql`, {
+    const res = await fastFetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify({ query, variables }),

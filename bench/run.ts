@@ -1,3 +1,4 @@
+import { fastFetch } from './http-client';
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { runLoad, table, type LoadResult } from './load';
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
 
 async function runAll(url: string, adminToken: string, pool: Pool, dbUrl: string): Promise<void> {
   const created = (await (
-    await fetch(`${url}/graphql`, {
+    await fastFetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
       body: JSON.stringify({
@@ -43,7 +44,7 @@ async function runAll(url: string, adminToken: string, pool: Pool, dbUrl: string
   const { scimUrl, scimToken, tenant } = created.data.createTenant;
   const headers = { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' };
   const call = async (method: string, path: string, body?: unknown, expect = [200, 201, 204]) => {
-    const res = await fetch(`${scimUrl}${path}`, {
+    const res = await fastFetch(`${scimUrl}${path}`, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -116,7 +117,7 @@ async function runAll(url: string, adminToken: string, pool: Pool, dbUrl: string
   );
 
   const group = async (name: string) => {
-    const res = await fetch(`${scimUrl}/Groups`, {
+    const res = await fastFetch(`${scimUrl}/Groups`, {
       method: 'POST',
       headers,
       body: JSON.stringify({

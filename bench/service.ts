@@ -1,3 +1,4 @@
+import { fastFetch } from './http-client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -41,7 +42,7 @@ export async function startService(databaseUrl: string): Promise<RunningService>
   });
   for (let i = 0; i < 200; i++) {
     try {
-      if ((await fetch(`${url}/readyz`)).ok) break;
+      if ((await fastFetch(`${url}/readyz`)).ok) break;
     } catch {
       // not up yet
     }
