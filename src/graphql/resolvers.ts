@@ -1,5 +1,6 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { AdminResolver } from './admin/admin.resolver';
+import { ProvisioningLogResolver } from './admin/provisioning-log.resolver';
 import { GroupMutationResolver } from './groups/group.mutations';
 import { GroupResolver } from './groups/group.resolver';
 import { MembershipResolver } from './memberships/membership.resolver';
@@ -13,6 +14,7 @@ import { UserResolver } from './users/user.resolver';
 export const resolvers: NonEmptyArray<Function> = [
   TenantResolver,
   AdminResolver,
+  ProvisioningLogResolver,
   UserResolver,
   UserMutationResolver,
   GroupResolver,

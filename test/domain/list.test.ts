@@ -64,4 +64,16 @@ describe('listing with filter, sort and paging in PostgreSQL', () => {
       code: 'INVALID_CURSOR',
     });
   });
+
+  it('filters users by the groups they are directly in (RFC 7643 groups attribute)', async () => {
+    const { ctx } = await buildTenant(db);
+    const inGroup = await buildUser(ctx, { userName: 'member@x.test' });
+    const loner = await buildUser(ctx, { userName: 'loner@x.test' });
+    const g = await buildGroup(ctx, { displayName: 'Finance', members: [{ value: inGroup.id }] });
+    const ids = async (f: string) =>
+      (await listUsers(ctx, { filter: parseFilter(f), count: 10 })).items.map((u) => u.id);
+    expect(await ids(`groups.value eq "${g.id}"`)).toEqual([inGroup.id]);
+    expect(await ids('groups.display eq "finance"')).toEqual([inGroup.id]);
+    expect(await ids('not (groups pr)')).toEqual([loner.id]);
+  });
 });

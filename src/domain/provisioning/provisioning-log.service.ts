@@ -74,15 +74,17 @@ export function recordProvisioning(em: EntityManager, e: ProvisioningLogInput): 
   return recordProvisioningBatch(em, [e]);
 }
 
-/** The newest entries of a tenant's provisioning log. */
+/** The newest entries of a tenant's provisioning log (optionally only failed requests or those with warnings). */
 export async function listProvisioning(
   em: EntityManager,
   tenantId: string,
   limit: number,
+  problemsOnly = false,
 ): Promise<ProvisioningLogRecord[]> {
   const rows = await query(
     em,
-    `select * from provisioning_log where tenant_id = ? order by created_at desc, id desc limit ?`,
+    `select * from provisioning_log where tenant_id = ?${problemsOnly ? ` and (status >= 400 or cardinality(warnings) > 0)` : ''}
+     order by created_at desc, id desc limit ?`,
     [tenantId, limit],
   );
   return rows.map((r) => ({

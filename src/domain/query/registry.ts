@@ -172,6 +172,22 @@ const USER_ATTRIBUTES: AttributeDef[] = [
       primary: { name: 'primary', sql: 'ur."primary"', type: 'boolean', caseExact: false },
     },
   },
+  {
+    // RFC 7643 `groups` (read-only): the groups a user is directly a member of.
+    kind: 'multi',
+    scimPath: 'groups',
+    schema: USER_SCHEMA,
+    graphqlField: 'groups',
+    source: {
+      kind: 'relation',
+      from: 'membership mg join "group" gg on gg.id = mg.group_id',
+      where: 'mg.member_user_id = u.id',
+    },
+    subAttributes: {
+      value: { name: 'value', sql: 'mg.group_id', type: 'string', caseExact: true, uuid: true },
+      display: { name: 'display', sql: 'gg.display_name', type: 'string', caseExact: false },
+    },
+  },
 ];
 
 const GROUP_ATTRIBUTES: AttributeDef[] = [
