@@ -29,10 +29,5 @@ export interface DirectoryContext extends OperatorContext {
   readonly warnings: string[];
 }
 
-/** The same context bound to another EntityManager (the transactional fork). */
-export function withEm<T extends OperatorContext>(ctx: T, em: EntityManager): T {
-  return { ...ctx, em };
-}
-
 /** The unit-of-work handle transports pass around without depending on the ORM. */
 export type DbSession = EntityManager;

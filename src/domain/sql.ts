@@ -72,3 +72,25 @@ export function pgArray(values: readonly (string | null)[]): string {
 export function json(value: unknown): string {
   return JSON.stringify(value);
 }
+
+/**
+ * Runs `work` in a database transaction on a fresh fork of the context's EntityManager: commit on
+ * success, roll back on any error. Uses begin/commit rather than em.transactional(), whose
+ * AsyncLocalStorage turns on promise hooks process-wide and taxes every later request.
+ */
+export async function inTransaction<C extends { em: EntityManager }, T>(
+  ctx: C,
+  work: (tx: C) => Promise<T>,
+): Promise<T> {
+  if (ctx.em.isInTransaction()) return work(ctx);
+  const em = ctx.em.fork();
+  await em.begin();
+  try {
+    const result = await work({ ...ctx, em });
+    await em.commit();
+    return result;
+  } catch (err) {
+    await em.rollback();
+    throw translateDbError(err);
+  }
+}

@@ -17,7 +17,13 @@ export function requestContext(log: Logger, forkEm: () => DbSession): Middleware
     const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
     ctx.state.log = log.child({ requestId });
-    ctx.state.em = forkEm();
+    // Forked on first use: health probes and rejected requests never pay for a unit of work.
+    let em: DbSession | undefined;
+    Object.defineProperty(ctx.state, 'em', {
+      get: () => (em ??= forkEm()),
+      configurable: true,
+      enumerable: true,
+    });
     ctx.set('X-Request-Id', requestId);
     try {
       await next();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { auditInsert } from '../audit/audit';
-import { withEm, type DirectoryContext } from '../context';
+import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
 import {
   addMembers,
@@ -8,7 +8,7 @@ import {
   removeMembers,
   replaceMembers,
 } from '../memberships/membership.service';
-import { isUuid, query } from '../sql';
+import { inTransaction, isUuid, query } from '../sql';
 import type { Source } from '../users/user.types';
 import { rowToGroup, type GroupRow } from './group.row';
 import type { GroupChange, GroupInput, GroupRecord } from './group.types';
@@ -58,7 +58,7 @@ export async function createGroup(
     return rowToGroup(rows[0]!);
   };
   if (!input.members || input.members.length === 0) return write(ctx);
-  return ctx.em.transactional((em) => write(withEm(ctx, em)));
+  return inTransaction(ctx, write);
 }
 
 /** A group of the context's tenant (without members), or null. */
@@ -90,8 +90,8 @@ export async function changeGroup(
   opts: GroupWriteOptions = {},
 ): Promise<GroupRecord> {
   if (!isUuid(id)) throw notFound(id);
-  return ctx.em.transactional(async (em) => {
-    const tx = withEm(ctx, em);
+  return inTransaction(ctx, async (tx) => {
+    const em = tx.em;
     const attrs = mergeAttributes(changes);
     const sets = ['version = version + 1', 'updated_at = now()'];
     const params: unknown[] = [];

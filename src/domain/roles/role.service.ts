@@ -1,5 +1,5 @@
 import { auditInsert } from '../audit/audit';
-import { withEm, type DirectoryContext } from '../context';
+import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
 import { getUser, updateUser } from '../users/user.service';
 import { userToInput } from '../users/user.normalize';
@@ -112,11 +112,7 @@ export async function listRoles(
       `select * from role where tenant_id = ?${opts.afterValue !== undefined ? ' and value > ?' : ''} order by value limit ?`,
       [ctx.tenantId, ...(opts.afterValue !== undefined ? [opts.afterValue] : []), opts.first + 1],
     ),
-    query<{ n: string }>(
-      withEm(ctx, ctx.em.fork()).em,
-      `select count(*) as n from role where tenant_id = ?`,
-      [ctx.tenantId],
-    ),
+    query<{ n: string }>(ctx.em.fork(), `select count(*) as n from role where tenant_id = ?`, [ctx.tenantId]),
   ]);
   return {
     items: rows.slice(0, opts.first).map(toRole),

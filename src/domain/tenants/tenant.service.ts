@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { auditInsert } from '../audit/audit';
-import { withEm, type OperatorContext } from '../context';
+import type { OperatorContext } from '../context';
 import { issueCredential } from '../credentials/credential.service';
 import { DomainError } from '../errors';
-import { isUuid, query } from '../sql';
+import { inTransaction, isUuid, query } from '../sql';
 
 export interface TenantRecord {
   id: string;
@@ -42,8 +42,7 @@ export async function createTenant(
   if (!name || name.length > 200) {
     throw new DomainError('INVALID_INPUT', 'name is required (at most 200 characters).', { field: 'name' });
   }
-  return ctx.em.transactional(async (em) => {
-    const tx = withEm(ctx, em);
+  return inTransaction(ctx, async (tx) => {
     const id = randomUUID();
     const audit = auditInsert(
       tx,
@@ -57,7 +56,7 @@ export async function createTenant(
       'from t',
     );
     const rows = await query(
-      em,
+      tx.em,
       `with t as (insert into tenant (id, slug, name) values (?, ?, ?) returning *), a as (${audit.sql}) select * from t`,
       [id, slug, name, ...audit.params],
     );

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { auditInsert } from '../audit/audit';
-import { withEm, type DirectoryContext } from '../context';
+import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
 import { ROLES_FROM_CTES, rolesCtes } from '../roles/role.sql';
-import { isUuid, json, query } from '../sql';
+import { inTransaction, isUuid, json, query } from '../sql';
 import { normalizeRoles, normalizeUserInput, userToInput } from './user.normalize';
 import { rowToUser, USER_COLUMNS, USER_FROM, USER_SELECT, type UserRow } from './user.row';
 import type { Source, UserAttributes, UserInput, UserRecord } from './user.types';
@@ -135,8 +135,7 @@ export async function updateUser(
   change: (current: UserRecord) => UserInput,
   opts: WriteOptions = {},
 ): Promise<UserRecord> {
-  return ctx.em.transactional(async (em) => {
-    const tx = withEm(ctx, em);
+  return inTransaction(ctx, async (tx) => {
     const current = await findUser(tx, id, true);
     if (!current) throw notFound(id);
     if (opts.ifMatch !== undefined && opts.ifMatch !== current.version) {
