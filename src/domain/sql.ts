@@ -75,8 +75,10 @@ export function json(value: unknown): string {
 
 /**
  * Runs `work` in a database transaction on a fresh fork of the context's EntityManager: commit on
- * success, roll back on any error. Uses begin/commit rather than em.transactional(), whose
- * AsyncLocalStorage turns on promise hooks process-wide and taxes every later request.
+ * success, roll back on any error. Domain writes are SQL statements (the unit of work stays
+ * empty), so the transaction is driven on the connection directly: em.transactional() and
+ * em.commit() run inside AsyncLocalStorage, which turns on promise hooks for the whole process and
+ * taxes every later request.
  */
 export async function inTransaction<C extends { em: EntityManager }, T>(
   ctx: C,
@@ -84,13 +86,17 @@ export async function inTransaction<C extends { em: EntityManager }, T>(
 ): Promise<T> {
   if (ctx.em.isInTransaction()) return work(ctx);
   const em = ctx.em.fork();
-  await em.begin();
+  const connection = em.getConnection('write');
+  const trx = await connection.begin();
+  em.setTransactionContext(trx);
   try {
     const result = await work({ ...ctx, em });
-    await em.commit();
+    await connection.commit(trx);
     return result;
   } catch (err) {
-    await em.rollback();
+    await connection.rollback(trx);
     throw translateDbError(err);
+  } finally {
+    em.resetTransactionContext();
   }
 }
