@@ -40,14 +40,25 @@ export async function createUser(
   const attrs = normalizeUserInput(input);
   const roles = normalizeRoles(input.roles);
   const id = randomUUID();
-  const cols = columnValues(attrs);
+  // Only the attributes that are set: the statement stays short (its size is a real cost on the
+  // wire), and absent ones take the column defaults (null, '[]').
+  const present = USER_COLUMNS.filter((c) => {
+    const v = c.get(attrs);
+    return c.column === 'active' || (v !== null && !(Array.isArray(v) && v.length === 0));
+  });
   const managerId = isUuid(attrs.enterprise.managerId) ? attrs.enterprise.managerId : null;
   const ctes = [
-    `u as (insert into app_user (id, tenant_id, source, manager_id, ${USER_COLUMNS.map((c) => c.column).join(', ')})
-      values (?, ?, ?, (select id from app_user where tenant_id = ? and id = ?::uuid), ${cols.placeholders.join(', ')})
+    `u as (insert into app_user (id, tenant_id, source${managerId ? ', manager_id' : ''}, ${present.map((c) => c.column).join(', ')})
+      values (?, ?, ?${managerId ? ', (select id from app_user where tenant_id = ? and id = ?::uuid)' : ''}, ${present.map((c) => (c.json ? '?::jsonb' : '?')).join(', ')})
       returning *)`,
   ];
-  const params: unknown[] = [id, ctx.tenantId, source, ctx.tenantId, managerId, ...cols.params];
+  const params: unknown[] = [
+    id,
+    ctx.tenantId,
+    source,
+    ...(managerId ? [ctx.tenantId, managerId] : []),
+    ...present.map((c) => (c.json ? json(c.get(attrs)) : c.get(attrs))),
+  ];
   if (roles.length > 0) {
     const r = rolesCtes(ctx.tenantId, 'u', roles, false);
     ctes.push(r.sql);
@@ -67,11 +78,12 @@ export async function createUser(
   ctes.push(`a as (${audit.sql})`);
   params.push(...audit.params);
   const rolesSql = roles.length > 0 ? ROLES_FROM_CTES : `'[]'::json`;
+  const managerSql = managerId
+    ? `m.user_name as manager_user_name, m.display_name as manager_display_name from u left join app_user m on m.id = u.manager_id`
+    : `null as manager_user_name, null as manager_display_name from u`;
   const rows = await query<UserRow>(
     ctx.em,
-    `with ${ctes.join(',\n')}
-     select u.*, ${rolesSql} as roles_json, m.user_name as manager_user_name, m.display_name as manager_display_name
-     from u left join app_user m on m.id = u.manager_id`,
+    `with ${ctes.join(',\n')} select u.*, ${rolesSql} as roles_json, ${managerSql}`,
     params,
   );
   const user = rowToUser(rows[0]!);
