@@ -81,3 +81,13 @@ export function readListParams(source: Record<string, unknown>, maxResults: numb
     startIndex,
   };
 }
+
+/** The ListResponse paging fields for a page: RFC 9865 cursor fields or RFC 7644 index fields. */
+export function pageOf(
+  params: ScimListParams,
+  page: { total: number; nextCursor?: string },
+): { totalResults: number; startIndex: number } | { totalResults: number; nextCursor?: string } {
+  return params.cursorMode
+    ? { totalResults: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }
+    : { totalResults: page.total, startIndex: params.startIndex };
+}

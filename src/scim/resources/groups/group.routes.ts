@@ -12,7 +12,7 @@ import type { GroupRecord } from '../../../domain/groups/group.types';
 import { listDirectMembers, listDirectMembersOf } from '../../../domain/memberships/membership.service';
 import { readJsonBody, readSearchBody } from '../../http/body';
 import { ifMatchVersion, notModified, setEtag } from '../../http/etag';
-import { readListParams } from '../../http/list-params';
+import { pageOf, readListParams } from '../../http/list-params';
 import { sendScim } from '../../http/respond';
 import type { ScimSettings, ScimState } from '../../http/scim-state';
 import { groupToScim, scimToGroupInput } from '../../protocol/group-mapper';
@@ -60,16 +60,7 @@ export async function searchGroups(
   const resources = page.items.map((g) =>
     project(groupToScim(g, members?.get(g.id), ctx.state.scim.baseUrl), params.projection, 'Group'),
   );
-  sendScim(
-    ctx,
-    200,
-    listResponse(
-      resources,
-      params.cursorMode
-        ? { totalResults: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }
-        : { totalResults: page.total, startIndex: params.startIndex },
-    ),
-  );
+  sendScim(ctx, 200, listResponse(resources, pageOf(params, page)));
 }
 
 /** /Groups routes. PATCH runs as delta commands and never reads or returns the member list. */

@@ -4,7 +4,7 @@ import { listUsers } from '../../../domain/users/user.queries';
 import { createUser, deleteUser, getUser, replaceUser, updateUser } from '../../../domain/users/user.service';
 import { readJsonBody, readSearchBody } from '../../http/body';
 import { ifMatchVersion, notModified, setEtag } from '../../http/etag';
-import { readListParams } from '../../http/list-params';
+import { pageOf, readListParams } from '../../http/list-params';
 import { sendScim } from '../../http/respond';
 import type { ScimSettings, ScimState } from '../../http/scim-state';
 import { listResponse } from '../../protocol/list-response';
@@ -37,16 +37,7 @@ export async function searchUsers(
   const resources = page.items.map((u) =>
     project(userToScim(u, ctx.state.scim.baseUrl), params.projection, 'User'),
   );
-  sendScim(
-    ctx,
-    200,
-    listResponse(
-      resources,
-      params.cursorMode
-        ? { totalResults: page.total, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }
-        : { totalResults: page.total, startIndex: params.startIndex },
-    ),
-  );
+  sendScim(ctx, 200, listResponse(resources, pageOf(params, page)));
 }
 
 /** /Users routes (RFC 7644 §3): list, search, read, create, replace, patch, delete. */
