@@ -14,6 +14,7 @@
 import { DomainError } from '../errors';
 import { isUuid } from '../sql';
 import type { AttrPath, CompareOp, Filter, Literal, ResourceKind, SortSpec } from './ast';
+import { isDateTime, workEmailValue } from './filter-shapes';
 import {
   findAttribute,
   formatAttrPath,
@@ -38,8 +39,6 @@ interface Operand {
   readonly uuid?: boolean;
 }
 
-const DATETIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const SQL_OPS: Readonly<Record<'gt' | 'ge' | 'lt' | 'le', string>> = { gt: '>', ge: '>=', lt: '<', le: '<=' };
 
 /** Compiles a filter to a boolean SQL expression plus its positional parameters. */
@@ -314,42 +313,4 @@ function present(o: Operand): string {
 function castOf(o: Operand): string {
   if (o.uuid) return '::uuid';
   return o.type === 'datetime' ? '::timestamptz' : '';
-}
-
-/** Whether PostgreSQL will accept the text as a timestamptz: ISO 8601 with real calendar values. */
-function isDateTime(text: string): boolean {
-  const m = DATETIME.exec(text);
-  if (m === null) return false;
-  const [year, month, day, hour, minute, second] = m
-    .slice(1, 7)
-    .map((s) => (s === undefined ? 0 : Number(s)));
-  if (year === undefined || year < 1 || month === undefined || month < 1 || month > 12) return false;
-  if (day === undefined || day < 1) return false;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return day <= daysInMonth && (hour ?? 0) <= 23 && (minute ?? 0) <= 59 && (second ?? 0) <= 59;
-}
-
-/** The value X when the filter is exactly `type eq "work" and value eq X` (either order). */
-function workEmailValue(filter: Filter): string | undefined {
-  if (filter.kind !== 'and') return undefined;
-  const pairs = [
-    [filter.left, filter.right],
-    [filter.right, filter.left],
-  ] as const;
-  for (const [type, value] of pairs) {
-    if (isSubEq(type, 'type') && typeof type.value === 'string' && type.value.toLowerCase() === 'work') {
-      if (isSubEq(value, 'value') && typeof value.value === 'string') return value.value;
-    }
-  }
-  return undefined;
-}
-
-function isSubEq(f: Filter, sub: string): f is Extract<Filter, { kind: 'compare' }> {
-  return (
-    f.kind === 'compare' &&
-    f.op === 'eq' &&
-    f.path.schema === undefined &&
-    f.path.sub === undefined &&
-    f.path.attr.toLowerCase() === sub
-  );
 }
