@@ -107,6 +107,8 @@ describe('users service', () => {
     });
     expect(replaced.title).toBeNull();
     expect(replaced.roles.map((r) => r.value)).toEqual(['B', 'C']);
+    const withoutRoles = await replaceUser(ctx, user.id, { userName: user.userName });
+    expect(withoutRoles.roles).toEqual([]);
   });
 
   it('fails with VERSION_MISMATCH when If-Match is stale and writes nothing', async () => {

@@ -215,9 +215,9 @@ async function writeUser(
   return user;
 }
 
-/** Replaces every attribute (SCIM PUT): omitted attributes become absent; roles too when given. */
+/** Replaces every attribute (SCIM PUT, RFC 7644 §3.5.1): omitted attributes, roles included, become absent. */
 export function replaceUser(ctx: DirectoryContext, id: string, input: UserInput, opts: WriteOptions = {}) {
-  return updateUser(ctx, id, (current) => ({ ...input, roles: input.roles ?? current.roles }), opts);
+  return updateUser(ctx, id, () => ({ ...input, roles: input.roles ?? [] }), opts);
 }
 
 /** Merges the given attributes into the user (GraphQL updateUser). */
