@@ -70,6 +70,17 @@ function scimErrorsAndLog(deps: ScimDeps): Middleware<ScimState> {
   };
 }
 
+/** Methods a known SCIM path supports, for a 405 with Allow; undefined for unknown paths. */
+function allowedMethods(path: string): string[] | undefined {
+  const p = path.replace(/\/+$/, '');
+  if (/^(\/(users|groups))?\/\.search$/i.test(p)) return ['POST'];
+  if (/^\/(users|groups)$/i.test(p)) return ['GET', 'POST'];
+  if (/^\/(users|groups)\/[^/]+$/i.test(p)) return ['GET', 'PUT', 'PATCH', 'DELETE'];
+  if (/^\/(serviceproviderconfig|serviceconfiguration|resourcetypes|schemas)(\/[^/]+)?$/i.test(p))
+    return ['GET'];
+  return undefined;
+}
+
 /** The SCIM 2.0 service under each tenant's Provisioning URL: /scim/v2/<tenant id>/… */
 export function scimRouter(deps: ScimDeps): Router<ScimState> {
   const { settings } = deps;
@@ -85,6 +96,16 @@ export function scimRouter(deps: ScimDeps): Router<ScimState> {
     await searchAcrossTypes(ctx as Context & { state: ScimState }, source, settings);
   });
   router.all('/{*rest}', (ctx) => {
+    const rest = ctx.path.replace(/^\/scim\/v2\/[^/]+/i, '');
+    const allowed = allowedMethods(rest);
+    if (allowed) {
+      ctx.set('Allow', allowed.join(', '));
+      throw new ScimError(
+        405,
+        undefined,
+        `${ctx.method} is not supported on ${rest}; use ${allowed.join(', ')}.`,
+      );
+    }
     throw new ScimError(404, undefined, `No SCIM endpoint at ${ctx.method} ${ctx.path}.`);
   });
   return router;

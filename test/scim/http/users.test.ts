@@ -137,4 +137,15 @@ describe('SCIM /Users', () => {
     expect(big.status).toBe(200);
     expect(big.body.totalResults).toBe(0);
   });
+
+  it('answers a method a known path does not support with 405, Allow and a SCIM error', async () => {
+    const res = await scim.req('DELETE', '/Users');
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, POST');
+    expect(res.headers.get('content-type')).toMatch(/scim\+json/);
+    expect(res.body).toMatchObject({ status: '405' });
+    const post = await scim.req('POST', `/Users/${crypto.randomUUID()}`, {});
+    expect(post.status).toBe(405);
+    expect((await scim.req('GET', '/Nothing')).status).toBe(404);
+  });
 });
