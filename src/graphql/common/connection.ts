@@ -99,6 +99,15 @@ export function afterCursor(after: string | null | undefined): string | undefine
   return after ? after : undefined;
 }
 
+/** The page a connection field asks for: validated `first`, `after`, and whether totalCount is selected. */
+export function pageArgs(
+  info: GraphQLResolveInfo,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): { first: number; after: string | undefined; withTotal: boolean } {
+  return { first: pageSize(first), after: afterCursor(after), withTotal: selects(info, 'totalCount') };
+}
+
 /** Whether the field being resolved selects `name` (through fragments too), e.g. totalCount. */
 export function selects(info: GraphQLResolveInfo, name: string): boolean {
   const visit = (set: SelectionSetNode | undefined, depth: number): boolean =>

@@ -4,11 +4,19 @@ import { listGroups } from '../../domain/groups/group.queries';
 import { listGroupsByMemberCount } from '../../domain/groups/group.ranking';
 import { compileDirectoryFilter } from '../../domain/memberships/membership.filter';
 import { compileFilter } from '../../domain/query/compile';
-import { afterCursor, pageSize, selects, toConnection, type Connection } from '../common/connection';
+import {
+  afterCursor,
+  pageArgs,
+  pageSize,
+  selects,
+  toConnection,
+  type Connection,
+} from '../common/connection';
 import { depthOf, kindOf, MemberKind, MembershipDepth, OrderDirection } from '../common/enums';
 import { parseScimFilter } from '../common/filters';
 import { tenantCtx, type GraphQLContext } from '../context';
 import { loadersOf } from '../loaders';
+import { groupsContaining } from '../memberships/groups-containing';
 import { MemberConnection } from '../memberships/member.type';
 import { toUser, type User } from '../users/user.type';
 import {
@@ -102,11 +110,7 @@ export class GroupResolver {
     @Arg('kind', () => MemberKind, { nullable: true, description: 'Only users or only groups.' })
     kind?: MemberKind | null,
   ): Promise<Connection<User | Group>> {
-    const page = {
-      first: pageSize(first),
-      after: afterCursor(after),
-      withTotal: selects(info, 'totalCount'),
-    };
+    const page = pageArgs(info, first, after);
     const loaders = loadersOf(ctx);
     const result = await loaders.membersOf(depthOf(membership), kindOf(kind), page).load(group.id);
     const nodes = await Promise.all(
@@ -153,12 +157,6 @@ export class GroupResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<Connection<Group>> {
-    const page = {
-      first: pageSize(first),
-      after: afterCursor(after),
-      withTotal: selects(info, 'totalCount'),
-    };
-    const result = await loadersOf(ctx).groupsOf(depthOf(membership), page).load(group.id);
-    return toConnection(result, after, toGroup);
+    return groupsContaining(ctx, info, group.id, membership, first, after);
   }
 }

@@ -4,11 +4,12 @@ import { compileDirectoryFilter } from '../../domain/memberships/membership.filt
 import { findUserByUserName } from '../../domain/users/user.service';
 import { listUsers } from '../../domain/users/user.queries';
 import { afterCursor, pageSize, selects, toConnection, type Connection } from '../common/connection';
-import { depthOf, MembershipDepth } from '../common/enums';
+import { MembershipDepth } from '../common/enums';
 import { parseScimFilter } from '../common/filters';
 import { tenantCtx, type GraphQLContext } from '../context';
-import { Group, GroupConnection, toGroup } from '../groups/group.type';
+import { Group, GroupConnection } from '../groups/group.type';
 import { loadersOf } from '../loaders';
+import { groupsContaining } from '../memberships/groups-containing';
 import { userFilterToDirectoryFilter, UserFilter, UserOrder, userSort } from './user.filter';
 import { toUser, User, UserConnection } from './user.type';
 
@@ -89,12 +90,6 @@ export class UserResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<Connection<Group>> {
-    const page = {
-      first: pageSize(first),
-      after: afterCursor(after),
-      withTotal: selects(info, 'totalCount'),
-    };
-    const result = await loadersOf(ctx).groupsOf(depthOf(membership), page).load(user.id);
-    return toConnection(result, after, toGroup);
+    return groupsContaining(ctx, info, user.id, membership, first, after);
   }
 }
