@@ -57,6 +57,8 @@ describe('no N+1: the number of SQL statements does not grow with the page', () 
   it('a page of users with roles, manager and direct groups', async () => {
     const small = await statements(USERS, { n: 2 });
     const page = await statements(USERS, { n: 100 });
+    // The counting itself works (statements reach MikroORM's query log), so the bounds below can fail.
+    expect(page.some((q) => /from app_user/.test(q))).toBe(true);
     // users page + exact count + groups of every user (one batch) + managers not on the page (one batch)
     expect(page.length).toBeLessThanOrEqual(4);
     expect(small).toHaveLength(page.length);

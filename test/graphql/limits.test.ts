@@ -27,6 +27,13 @@ async function rejectedBeforeExecution(query: string, variables: Record<string, 
 }
 
 describe('depth and cost limits', () => {
+  it('counts the statements an accepted operation runs (the control for the checks below)', async () => {
+    db.queries.length = 0;
+    const res = await app.graphql(`{ users(first: 1) { edges { node { id } } } }`, {}, t.keys.read);
+    expect(res.body.errors).toBeUndefined();
+    expect(db.queries.filter((q) => /from app_user/.test(q)).length).toBeGreaterThan(0);
+  });
+
   it('rejects a query nested deeper than GRAPHQL_MAX_DEPTH, before executing it', async () => {
     const deep = `{ users { edges { node { manager { manager { manager { manager { manager { manager { manager { manager { manager { id } } } } } } } } } } } } }`;
     expect(await rejectedBeforeExecution(deep)).toMatch(/too deep: 13 levels.*at most 12/);

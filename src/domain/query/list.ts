@@ -137,8 +137,10 @@ export async function listResources<T>(
       ? await query(
           ctx.em,
           `select ${source.select}, (${expr})::text as __sort from ${source.from}
-           where ${pageWhere.join(' and ')} order by ${orderBy} limit ? offset ?`,
-          [...pageParams, req.count + 1, offset],
+           where ${pageWhere.join(' and ')} order by ${orderBy} limit ?${offset > 0 ? ' offset ?' : ''}`,
+          // No OFFSET clause on a first page: with an unknown offset PostgreSQL's generic plan looks
+          // costlier than a custom one, so the prepared statement would be re-planned every time.
+          [...pageParams, req.count + 1, ...(offset > 0 ? [offset] : [])],
         ).catch((e: unknown) => {
           throw req.cursor ? cursorError(e) : e;
         })
