@@ -10,7 +10,14 @@ import { startService } from './service';
  * prints req/s and p50/p95/p99 per workload, next to the raw `pg` ceiling at the same concurrency.
  */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const N = Number(process.env.BENCH_REQUESTS ?? 2000);
+const N = Number(process.env.BENCH_REQUESTS ?? 5000);
+/** Untimed requests of the same shape before each measured run: V8 and PostgreSQL's caches warm up. */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
+
+const measure = (name: string, task: (i: number) => Promise<boolean>) => runLoad(name, N, CONCURRENCY, task);
+async function warm(task: (i: number) => Promise<unknown>): Promise<void> {
+  if (WARMUP > 0) await runLoad('warm-up', WARMUP, CONCURRENCY, async (i) => (await task(i), true));
+}
 // The local server over its Unix socket when there is one (cheaper than TCP loopback for the
 // service and the raw-pg ceiling alike), else 127.0.0.1:5432.
 const LOCAL_SOCKET = '/var/run/postgresql/.s.PGSQL.5432';
@@ -70,59 +77,85 @@ async function runAll(url: string, adminToken: string, pool: Pool, dbUrl: string
     emails: [{ primary: true, type: 'work', value: `user${i}@bench.example` }],
   });
 
-  await pool.query(`create table bench_raw (id uuid primary key, tenant_id uuid not null, v text not null)`);
-  const raw: LoadResult[] = [];
-  raw.push(
-    await runLoad('raw pg INSERT', N, CONCURRENCY, async () => {
-      await pool.query(`insert into bench_raw (id, tenant_id, v) values ($1, $2, $3)`, [
+  // The ceiling for create is the same INSERT the service makes — the same user row into the same
+  // table, with its indexes and constraints — issued with the raw driver. A bare three-column
+  // INSERT into an unindexed table is printed beside it for reference.
+  const rawUser = (i: number) => {
+    const b = userBody(i);
+    return pool.query(
+      `insert into app_user (id, tenant_id, source, user_name, external_id, active, display_name, family_name, given_name, emails)
+       values ($1, $2, 'SCIM', $3, $4, $5, $6, $7, $8, $9::jsonb)`,
+      [
         randomUUID(),
         tenant.id,
-        'x',
-      ]);
+        `raw-${b.userName}`,
+        b.externalId,
+        b.active,
+        b.displayName,
+        b.name.familyName,
+        b.name.givenName,
+        JSON.stringify(b.emails),
+      ],
+    );
+  };
+  await pool.query(`create table bench_raw (id uuid primary key, tenant_id uuid not null, v text not null)`);
+  const bareInsert = () =>
+    pool.query(`insert into bench_raw (id, tenant_id, v) values ($1, $2, $3)`, [
+      randomUUID(),
+      tenant.id,
+      'x',
+    ]);
+  const raw: LoadResult[] = [];
+  await warm((i) => rawUser(-1 - i));
+  const rawInsert = await measure('raw pg INSERT (same user row)', async (i) => {
+    await rawUser(i);
+    return true;
+  });
+  raw.push(rawInsert);
+  await warm(() => bareInsert());
+  raw.push(
+    await measure('raw pg INSERT (3-column table, reference)', async () => {
+      await bareInsert();
       return true;
     }),
   );
-  const [rawInsert] = raw;
 
   const results: Array<LoadResult & { ceiling?: LoadResult }> = [];
-  const create = await runLoad('SCIM create user', N, CONCURRENCY, (i) =>
-    call('POST', '/Users', userBody(i)),
-  );
+  await warm((i) => call('POST', '/Users', userBody(-1 - i)));
+  const create = await measure('SCIM create user', (i) => call('POST', '/Users', userBody(i)));
   results.push({ ...create, ceiling: rawInsert });
 
-  const ids = (await pool.query(`select id, user_name from app_user where tenant_id = $1`, [tenant.id]))
-    .rows as Array<{
+  const ids = (
+    await pool.query(
+      `select id, user_name from app_user where tenant_id = $1 and user_name not like 'raw-%' order by created_at`,
+      [tenant.id],
+    )
+  ).rows as Array<{
     id: string;
     user_name: string;
   }>;
-  const rawSelect = await runLoad('raw pg point SELECT', N, CONCURRENCY, async (i) => {
-    const r = await pool.query(
-      `select * from app_user where tenant_id = $1 and lower(user_name) = lower($2)`,
-      [tenant.id, ids[i % ids.length]!.user_name],
-    );
-    return r.rowCount === 1;
-  });
+  const selectOne = (i: number) =>
+    pool.query(`select * from app_user where tenant_id = $1 and lower(user_name) = lower($2)`, [
+      tenant.id,
+      ids[i % ids.length]!.user_name,
+    ]);
+  await warm(selectOne);
+  const rawSelect = await measure('raw pg point SELECT', async (i) => (await selectOne(i)).rowCount === 1);
   raw.push(rawSelect);
-  results.push({
-    ...(await runLoad('SCIM filter userName eq', N, CONCURRENCY, (i) =>
-      call('GET', `/Users?filter=${encodeURIComponent(`userName eq "${ids[i % ids.length]!.user_name}"`)}`),
-    )),
-    ceiling: rawSelect,
-  });
-  results.push({
-    ...(await runLoad('SCIM get user by id', N, CONCURRENCY, (i) =>
-      call('GET', `/Users/${ids[i % ids.length]!.id}`),
-    )),
-    ceiling: rawSelect,
-  });
-  results.push(
-    await runLoad('SCIM user PATCH (replace displayName)', N, CONCURRENCY, (i) =>
-      call('PATCH', `/Users/${ids[i % ids.length]!.id}`, {
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-        Operations: [{ op: 'Replace', path: 'displayName', value: `Renamed ${i}` }],
-      }),
-    ),
-  );
+  const filter = (i: number) =>
+    call('GET', `/Users?filter=${encodeURIComponent(`userName eq "${ids[i % ids.length]!.user_name}"`)}`);
+  await warm((i) => filter(i + 7));
+  results.push({ ...(await measure('SCIM filter userName eq', filter)), ceiling: rawSelect });
+  const get = (i: number) => call('GET', `/Users/${ids[i % ids.length]!.id}`);
+  await warm((i) => get(i + 7));
+  results.push({ ...(await measure('SCIM get user by id', get)), ceiling: rawSelect });
+  const rename = (i: number) =>
+    call('PATCH', `/Users/${ids[i % ids.length]!.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Replace', path: 'displayName', value: `Renamed ${i}` }],
+    });
+  await warm(rename);
+  results.push(await measure('SCIM user PATCH (replace displayName)', rename));
 
   const group = async (name: string) => {
     const res = await fastFetch(`${scimUrl}/Groups`, {
@@ -141,6 +174,8 @@ async function runAll(url: string, adminToken: string, pool: Pool, dbUrl: string
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
       Operations: [{ op: 'Add', path: 'members', value: [{ $ref: null, value: memberId }] }],
     });
+  const warmGroup = await group('warm-up adds');
+  await warm((i) => addOne(warmGroup, ids[i % ids.length]!.id));
   const g1 = await group('single-member adds');
   results.push(
     await runLoad(`group PATCH add 1 member (c=${CONCURRENCY})`, ids.length, CONCURRENCY, (i) =>
@@ -188,7 +223,9 @@ async function runAll(url: string, adminToken: string, pool: Pool, dbUrl: string
     );
   }
 
-  console.log(`\nSCIM workloads (concurrency ${CONCURRENCY}, ${N} requests each unless noted)\n`);
+  console.log(
+    `\nSCIM workloads (concurrency ${CONCURRENCY}, ${N} requests each after ${WARMUP} untimed warm-up requests, unless noted)\n`,
+  );
   console.log(table([...raw, ...results]));
   await runGraphql(url, adminToken, dbUrl);
 }
