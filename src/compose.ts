@@ -26,9 +26,11 @@ export interface ComposeInput {
 /** Wires services, façades and the HTTP shell into one Koa app (used by main and by tests). */
 export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> {
   const { config, log, orm } = input;
-  const forkEm = () => orm.em.fork();
-  const recordUsage = createUsageRecorder(forkEm, log);
-  const provisioning = createProvisioningWriter(forkEm, log);
+  // The domain runs SQL through the session and never uses its identity map, so one session serves
+  // every request (inTransaction forks it for a transaction); a fork per request was pure overhead.
+  const session = orm.em;
+  const recordUsage = createUsageRecorder(session, log);
+  const provisioning = createProvisioningWriter(session, log);
   input.shutdownHooks?.push(() => provisioning.flush());
   const schema = await createSchema();
   const graphqlServer = createGraphQLServer(schema, {
@@ -47,7 +49,7 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
   });
   return createApp({
     log,
-    forkEm,
+    session,
     isShuttingDown: input.isShuttingDown ?? (() => false),
     routers: [
       scimRouter({

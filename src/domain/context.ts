@@ -29,5 +29,9 @@ export interface DirectoryContext extends OperatorContext {
   readonly warnings: string[];
 }
 
-/** The unit-of-work handle transports pass around without depending on the ORM. */
+/**
+ * The database session transports pass around without depending on the ORM. The domain only runs
+ * SQL through it (`query`, `inTransaction`) and never uses its identity map, so one session may
+ * serve many requests at once; `inTransaction` forks it to hold a transaction.
+ */
 export type DbSession = EntityManager;

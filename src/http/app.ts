@@ -8,7 +8,8 @@ import type { RequestState } from './state';
 
 export interface AppParts {
   log: Logger;
-  forkEm: () => DbSession;
+  /** The database session every request uses (see DbSession). */
+  session: DbSession;
   isShuttingDown: () => boolean;
   /** Routers and middleware of the façades, mounted after the shared request context. */
   routers?: Router<RequestState>[];
@@ -20,7 +21,7 @@ export function createApp(parts: AppParts): Koa<RequestState> {
   const app = new Koa<RequestState>();
   app.proxy = true;
   app.silent = true;
-  app.use(requestContext(parts.log, parts.forkEm));
+  app.use(requestContext(parts.log, parts.session));
   // Admins paste Provisioning URLs with a trailing slash; Entra then requests …/<tenant>//Users.
   app.use(async (ctx, next) => {
     if (ctx.path.includes('//')) ctx.path = ctx.path.replace(/\/{2,}/g, '/');

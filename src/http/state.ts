@@ -5,6 +5,6 @@ import type { Logger } from './logger';
 export interface RequestState {
   requestId: string;
   log: Logger;
-  /** This request's own EntityManager fork. */
+  /** The database session (shared; see DbSession). */
   em: DbSession;
 }

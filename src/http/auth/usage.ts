@@ -6,14 +6,14 @@ import type { Logger } from '../logger';
  * Records lastUsedAt for credentials off the request path: at most one write per credential per
  * interval, never awaited by the request, failures only logged.
  */
-export function createUsageRecorder(forkEm: () => DbSession, log: Logger, intervalMs = 60_000) {
+export function createUsageRecorder(em: DbSession, log: Logger, intervalMs = 60_000) {
   const lastWrite = new Map<string, number>();
   return (credentialId: string): void => {
     const now = Date.now();
     if ((lastWrite.get(credentialId) ?? 0) > now - intervalMs) return;
     lastWrite.set(credentialId, now);
     if (lastWrite.size > 10_000) lastWrite.clear();
-    touchCredential(forkEm(), credentialId).catch((err: unknown) =>
+    touchCredential(em, credentialId).catch((err: unknown) =>
       log.warn({ err: String(err), credentialId }, 'could not record credential use'),
     );
   };

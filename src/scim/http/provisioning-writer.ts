@@ -10,7 +10,7 @@ import type { Logger } from '../../http/logger';
  * milliseconds (or while a write is in flight) go out together in one multi-row INSERT, so under
  * load it is one statement per batch instead of one per request.
  */
-export function createProvisioningWriter(forkEm: () => DbSession, log: Logger, maxBatch = 500, delayMs = 50) {
+export function createProvisioningWriter(em: DbSession, log: Logger, maxBatch = 500, delayMs = 50) {
   let queue: ProvisioningLogInput[] = [];
   let inFlight: Promise<void> | undefined;
 
@@ -19,7 +19,7 @@ export function createProvisioningWriter(forkEm: () => DbSession, log: Logger, m
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
       try {
-        await recordProvisioningBatch(forkEm(), batch);
+        await recordProvisioningBatch(em, batch);
       } catch (err) {
         log.warn({ err: String(err), entries: batch.length }, 'could not write the provisioning log');
       }
