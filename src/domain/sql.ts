@@ -36,7 +36,14 @@ export async function query<T = Record<string, unknown>>(
   const started = logger.isEnabled('query') ? Date.now() : undefined;
   const connection = await client.acquireConnection();
   try {
-    const result = await connection.query(stmt);
+    const result = await connection.query(stmt).catch(async (e: unknown) => {
+      // Another deploy changed a table under a prepared `select *` (rolling upgrade): prepare the
+      // text afresh under a new name and, outside a transaction (which the error aborted), retry.
+      if (!isStalePlan(e) || !stmt.name) throw e;
+      renameStatement(sql);
+      if (knex.isTransaction) throw e;
+      return connection.query(statement(sql, params));
+    });
     if (started !== undefined) {
       logger.logQuery({
         query: stmt.text,
@@ -68,6 +75,16 @@ const MAX_NAMED = 400;
 const MAX_REMEMBERED = 4000;
 const statements = new Map<string, Prepared>();
 let named = 0;
+
+function isStalePlan(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err?.code === '0A000' && /cached plan must not change result type/.test(err.message ?? '');
+}
+
+function renameStatement(sql: string): void {
+  const p = statements.get(sql);
+  if (p?.name) p.name = `cpd_${++named}`;
+}
 
 /**
  * The `$n` text of a `?` statement and, once the same text has been seen twice, a name for it, so

@@ -1,0 +1,74 @@
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { inTransaction, query } from '../../src/domain/sql';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+// query() sends `?` statements to PostgreSQL as parameterised, named prepared statements.
+let db: TestDatabase;
+let em: EntityManager;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  em = db.em();
+  await query(em, `create table probe (id int primary key, label text)`);
+});
+afterAll(() => db.drop());
+
+describe('query(): prepared statements on the pool', () => {
+  it('binds each ? in order, with values of every kind passed through unchanged', async () => {
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    const sql = `select ?::int as n, ?::text as s, ?::boolean as b, ?::timestamptz as t, ?::text as z, ?::jsonb as j, ?::text[] as a`;
+    const params = [
+      42,
+      `it's "quoted" \\ ?`,
+      false,
+      at,
+      null,
+      JSON.stringify({ k: [1, 'x'] }),
+      '{"a","b c"}',
+    ];
+    // Twice: the second run goes through the named statement.
+    for (let i = 0; i < 2; i++) {
+      const [row] = await query(em, sql, params);
+      // Timestamps come back as PostgreSQL text (MikroORM's type parsers), the domain maps them.
+      expect(new Date(String(row!.t)).toISOString()).toBe(at.toISOString());
+      expect({ ...row, t: at }).toEqual({
+        n: 42,
+        s: `it's "quoted" \\ ?`,
+        b: false,
+        t: at,
+        z: null,
+        j: { k: [1, 'x'] },
+        a: ['a', 'b c'],
+      });
+    }
+  });
+
+  it('keeps working when a table under a prepared select * gains a column (another deploy migrated)', async () => {
+    await query(em, `insert into probe (id, label) values (1, 'one')`);
+    const read = () => query(em, `select * from probe where id = ?`, [1]);
+    // Prepared on every pooled connection the reads land on.
+    for (let i = 0; i < 40; i++) expect(await read()).toEqual([{ id: 1, label: 'one' }]);
+    await query(em, `alter table probe add column extra text default 'x'`);
+    for (let i = 0; i < 40; i++) expect(await read()).toEqual([{ id: 1, label: 'one', extra: 'x' }]);
+  });
+
+  it('runs inside the open transaction: its reads see its writes, a rollback leaves nothing', async () => {
+    const ctx = { em };
+    await expect(
+      inTransaction(ctx, async (tx) => {
+        await query(tx.em, `insert into probe (id, label) values (?, ?)`, [2, 'two']);
+        expect(await query(tx.em, `select label from probe where id = ?`, [2])).toEqual([{ label: 'two' }]);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await query(em, `select label from probe where id = ?`, [2])).toEqual([]);
+  });
+
+  it('serves any number of distinct statement texts (only a bounded number are kept prepared)', async () => {
+    for (let i = 0; i < 450; i++) {
+      for (let k = 0; k < 2; k++) {
+        const [row] = await query<{ v: number }>(em, `select ?::int + ${i} as v`, [k]);
+        expect(row!.v).toBe(i + k);
+      }
+    }
+  });
+});
