@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CredentialRecord } from '../../domain/credentials/credential.types';
 
 /** How long a verified token is trusted without asking the database again (a revocation takes effect within it). */
@@ -11,8 +11,7 @@ export const CREDENTIAL_CACHE_TTL_MS = 10_000;
  */
 export function createCredentialCache(ttlMs = CREDENTIAL_CACHE_TTL_MS, maxEntries = 10_000) {
   const entries = new Map<string, { credential: CredentialRecord; expires: number }>();
-  const key = (tenantId: string, token: string) =>
-    createHash('sha256').update(`${tenantId}\n${token}`).digest('base64');
+  const key = (tenantId: string, token: string) => hash('sha256', `${tenantId}\n${token}`, 'base64');
   return {
     get(tenantId: string, token: string): CredentialRecord | undefined {
       const k = key(tenantId, token);

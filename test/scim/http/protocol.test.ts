@@ -1,3 +1,4 @@
+import http from 'node:http';
 /**
  * RFC 7644 protocol behaviour through the real app: discovery, ETags, index and cursor paging,
  * sorting, .search, path tolerance, content types and the body limit. The app runs with
@@ -292,6 +293,36 @@ describe('request bodies', () => {
     };
     expectScimError(await scim.req('PATCH', `/Groups/${groupId}`, patch), 413);
     expect((await scim.req('GET', '/Users?filter=userName eq "big@contoso.com"')).body.totalResults).toBe(0);
+  });
+
+  it('answers an over-limit body sent without Content-Length (chunked) with 413 and writes nothing', async () => {
+    const url = new URL(`${scim.base}/Users`);
+    const body = JSON.stringify({ userName: 'chunked@contoso.com', displayName: 'x'.repeat(3000) });
+    const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { authorization: `Bearer ${scim.token}`, 'content-type': 'application/scim+json' },
+        },
+        (r) => {
+          let text = '';
+          r.on('data', (c: Buffer) => (text += c.toString()));
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on('error', reject);
+      // Several chunks and no Content-Length: the limit is enforced while reading.
+      for (let i = 0; i < body.length; i += 500) req.write(body.slice(i, i + 500));
+      req.end();
+    });
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.body)).toMatchObject({ status: '413' });
+    expect((await scim.req('GET', '/Users?filter=userName eq "chunked@contoso.com"')).body.totalResults).toBe(
+      0,
+    );
   });
 
   it('answers malformed JSON, empty bodies and NUL characters with 400 naming the problem', async () => {
