@@ -10,13 +10,12 @@ import { ScimError } from './protocol/errors';
 import { toScimError } from './errors';
 import { discoveryRoutes } from './resources/discovery.routes';
 import { groupRoutes } from './resources/groups/group.routes';
-import { userRoutes } from './resources/users/user.routes';
+import { userRoutes, usersToScim } from './resources/users/user.routes';
 import { wantsMembers } from './resources/projection-needs';
 import { listUsers } from '../domain/users/user.queries';
 import { listGroups } from '../domain/groups/group.queries';
 import { listDirectMembersOf } from '../domain/memberships/membership.service';
 import { project } from './protocol/projection';
-import { userToScim } from './protocol/user-mapper';
 import { groupToScim } from './protocol/group-mapper';
 import { listResponse } from './protocol/list-response';
 import { readSearchBody } from './http/body';
@@ -154,7 +153,7 @@ async function searchAcrossTypes(
   const resources: unknown[] = [];
   if (offset < userTotal && want > 0) {
     const page = await listUsers(dctx, { ...params.request, startIndex: offset + 1, count: want });
-    resources.push(...page.items.map((u) => project(userToScim(u, baseUrl), params.projection, 'User')));
+    resources.push(...(await usersToScim(ctx.state.scim, page.items, params.projection)));
   }
   const left = want - resources.length;
   if (left > 0 && groupTotal > 0 && offset + resources.length < userTotal + groupTotal) {

@@ -4,6 +4,8 @@ import { changeGroup, deleteGroup, getGroup, replaceGroup } from '../../src/doma
 import { listDirectMembers } from '../../src/domain/memberships/membership.service';
 import { deleteUser } from '../../src/domain/users/user.service';
 import { query } from '../../src/domain/sql';
+import { groupsOfUsers } from '../../src/domain/memberships/membership.graph';
+import { groupsContaining, membersOf } from '../../src/domain/memberships/membership.pages';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -139,5 +141,32 @@ describe('groups and memberships', () => {
     await expect(
       query(db.em(), `update audit_event set action = 'x' where resource_id = ?`, [g.id]),
     ).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('membership reads stay inside the tenant that asks', () => {
+  it('groupsOfUsers, groupsContaining and membersOf answer nothing for another tenant’s ids', async () => {
+    const a = await buildTenant(db);
+    const b = await buildTenant(db);
+    const user = await buildUser(a.ctx);
+    const team = await buildGroup(a.ctx, { displayName: 'Team', members: [{ value: user.id }] });
+    const top = await buildGroup(a.ctx, { displayName: 'Top', members: [{ value: team.id }] });
+    const page = { first: 10, withTotal: false };
+
+    // The owning tenant sees the memberships (the control for the checks below).
+    expect((await groupsOfUsers(a.ctx, [user.id])).get(user.id)?.map((g) => g.displayName)).toEqual([
+      'Team',
+      'Top',
+    ]);
+    expect((await groupsContaining(a.ctx, [user.id], 'ALL', page)).get(user.id)?.items).toHaveLength(2);
+    expect((await membersOf(a.ctx, [top.id], 'ALL', 'User', page)).get(top.id)?.items).toEqual([
+      { id: user.id, type: 'User' },
+    ]);
+
+    expect((await groupsOfUsers(b.ctx, [user.id])).get(user.id)).toEqual([]);
+    expect((await groupsContaining(b.ctx, [user.id], 'ALL', page)).get(user.id)?.items).toEqual([]);
+    for (const depth of ['DIRECT', 'ALL'] as const) {
+      expect((await membersOf(b.ctx, [team.id], depth, 'Any', page)).get(team.id)?.items).toEqual([]);
+    }
   });
 });

@@ -179,3 +179,41 @@ export async function memberTypes(
 export function inAnyGroupSql(alias: string): string {
   return `exists (select 1 from membership mo where mo.member_id = ${alias}.id)`;
 }
+
+/** A group a user belongs to; `direct` when the user is a member of it, not only of a nested group. */
+export interface UserGroupRef {
+  id: string;
+  displayName: string;
+  direct: boolean;
+}
+
+/**
+ * Every group of the tenant each user belongs to, directly or through nesting, ordered by
+ * displayName (case-insensitive) then id: one statement for any number of users (a SCIM page).
+ */
+export async function groupsOfUsers(
+  ctx: DirectoryContext,
+  userIds: readonly string[],
+): Promise<Map<string, UserGroupRef[]>> {
+  const owners = [...new Set(userIds.filter(isUuid).map((id) => id.toLowerCase()))];
+  const result = new Map<string, UserGroupRef[]>(owners.map((o) => [o, []]));
+  if (owners.length === 0) return result;
+  const rows = await query<{ owner: string; id: string; display_name: string; direct: boolean }>(
+    ctx.em,
+    `with recursive up(owner, gid, direct) as (
+       select m.member_id, m.group_id, true from membership m
+       where m.member_id = any(?::uuid[]) and m.member_user_id is not null and m.tenant_id = ?
+       union
+       select up.owner, m.group_id, false from up join membership m on m.member_group_id = up.gid
+     )
+     select up.owner, g.id, g.display_name, bool_or(up.direct) as direct
+     from up join "group" g on g.id = up.gid and g.tenant_id = ?
+     group by up.owner, g.id, g.display_name
+     order by up.owner, lower(g.display_name), g.id`,
+    [pgArray(owners), ctx.tenantId, ctx.tenantId],
+  );
+  for (const r of rows) {
+    result.get(r.owner)?.push({ id: r.id, displayName: r.display_name, direct: r.direct });
+  }
+  return result;
+}

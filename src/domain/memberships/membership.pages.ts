@@ -67,7 +67,7 @@ export async function groupsContaining(
       ? ''
       : `union select up.owner, m.group_id, false from up join membership m on m.member_group_id = up.gid`;
   const having = depth === 'INHERITED' ? 'having not bool_or(direct)' : '';
-  const params: unknown[] = [pgArray(owners)];
+  const params: unknown[] = [pgArray(owners), ctx.tenantId];
   let cursorSql = 'true';
   if (after) {
     cursorSql = '(y.__sort, y.id) > (?, ?::uuid)';
@@ -77,7 +77,8 @@ export async function groupsContaining(
   const rows = await query<Row>(
     ctx.em,
     `with recursive up(owner, gid, direct) as (
-       select m.member_id, m.group_id, true from membership m where m.member_id = any(?::uuid[])
+       select m.member_id, m.group_id, true from membership m
+       where m.member_id = any(?::uuid[]) and m.tenant_id = ?
        ${recursive}
      ),
      s as (select owner, gid from up group by owner, gid ${having})
@@ -140,10 +141,10 @@ function memberRows(
       `select o.owner as __owner, p.member_id, p.is_user from unnest(?::uuid[]) as o(owner)
        cross join lateral (
          select m.member_id, (m.member_user_id is not null) as is_user from membership m
-         where m.group_id = o.owner and ${memberKindSql('m', kind)}${afterSql}
+         where m.group_id = o.owner and m.tenant_id = ? and ${memberKindSql('m', kind)}${afterSql}
          order by m.member_id limit ?
        ) p order by o.owner, p.member_id`,
-      [pgArray(owners), ...(afterId === undefined ? [] : [afterId]), first + 1],
+      [pgArray(owners), ctx.tenantId, ...(afterId === undefined ? [] : [afterId]), first + 1],
     );
   }
   return query<Row>(
@@ -152,7 +153,7 @@ function memberRows(
      r as (
        select d.owner, m.member_id, bool_or(m.member_user_id is not null) as is_user
        from d join membership m on m.group_id = d.gid
-       where ${memberKindSql('m', kind)}${depth === 'INHERITED' ? ` and ${INHERITED_ONLY}` : ''}${afterSql}
+       where m.tenant_id = ? and ${memberKindSql('m', kind)}${depth === 'INHERITED' ? ` and ${INHERITED_ONLY}` : ''}${afterSql}
        group by d.owner, m.member_id
      )
      select * from (
@@ -160,6 +161,6 @@ function memberRows(
          row_number() over (partition by r.owner order by r.member_id) as __rn
        from r
      ) x where x.__rn <= ? order by x.__owner, x.__rn`,
-    [pgArray(owners), ...(afterId === undefined ? [] : [afterId]), first + 1],
+    [pgArray(owners), ctx.tenantId, ...(afterId === undefined ? [] : [afterId]), first + 1],
   );
 }

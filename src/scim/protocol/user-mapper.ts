@@ -266,3 +266,24 @@ function compact<T extends object>(obj: T): { [K in keyof T]?: NonNullable<T[K]>
   for (const [key, value] of Object.entries(obj)) if (value !== null && value !== undefined) out[key] = value;
   return out as { [K in keyof T]?: NonNullable<T[K]> };
 }
+
+/** A group of the user as SCIM's read-only `groups` entry (RFC 7643 §4.1.2). */
+export interface UserGroupJson {
+  value: string;
+  $ref: string;
+  display: string;
+  type: 'direct' | 'indirect';
+}
+
+/** The `groups` attribute: direct memberships are "direct", those through nested groups "indirect". */
+export function userGroupsToScim(
+  groups: ReadonlyArray<{ id: string; displayName: string; direct: boolean }>,
+  baseUrl: string,
+): UserGroupJson[] {
+  return groups.map((g) => ({
+    value: g.id,
+    $ref: resourceLocation(baseUrl, 'Groups', g.id),
+    display: g.displayName,
+    type: g.direct ? 'direct' : 'indirect',
+  }));
+}

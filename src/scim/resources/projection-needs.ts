@@ -1,8 +1,8 @@
 import type { ProjectionOptions } from '../protocol/projection';
 
-const named = (list: readonly string[] | undefined, attr: string) =>
+const named = (list: readonly string[] | undefined, attr: string, schema: 'group' | 'user') =>
   (list ?? []).some((a) => {
-    const n = a.toLowerCase().replace(/^urn:ietf:params:scim:schemas:core:2\.0:group:/, '');
+    const n = a.toLowerCase().replace(new RegExp(`^urn:ietf:params:scim:schemas:core:2\\.0:${schema}:`), '');
     return n === attr || n.startsWith(`${attr}.`) || n.startsWith(`${attr}[`);
   });
 
@@ -11,7 +11,15 @@ const named = (list: readonly string[] | undefined, attr: string) =>
  * (`excludedAttributes=members`, or an `attributes` list without members), members are not queried.
  */
 export function wantsMembers(p: ProjectionOptions): boolean {
-  if (named(p.excludedAttributes, 'members')) return false;
-  if (p.attributes && p.attributes.length > 0) return named(p.attributes, 'members');
+  if (named(p.excludedAttributes, 'members', 'group')) return false;
+  if (p.attributes && p.attributes.length > 0) return named(p.attributes, 'members', 'group');
   return true;
+}
+
+/**
+ * Whether a user representation includes `groups`: it is "returned: request" (our /Schemas), so
+ * only an `attributes` list naming it asks for it, and no other read pays for the query.
+ */
+export function wantsGroups(p: ProjectionOptions): boolean {
+  return named(p.attributes, 'groups', 'user') && !named(p.excludedAttributes, 'groups', 'user');
 }

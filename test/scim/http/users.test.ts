@@ -149,3 +149,96 @@ describe('SCIM /Users', () => {
     expect((await scim.req('GET', '/Nothing')).status).toBe(404);
   });
 });
+
+describe('SCIM /Users: the read-only groups attribute (returned on request)', () => {
+  const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+  let userId: string;
+  let team: string;
+  let division: string;
+  beforeAll(async () => {
+    userId = (await scim.req('POST', '/Users', entraUser('grouped@contoso.com'))).body.id;
+    team = (
+      await scim.req('POST', '/Groups', {
+        schemas: [GROUP],
+        displayName: 'Team',
+        members: [{ value: userId }],
+      })
+    ).body.id;
+    division = (
+      await scim.req('POST', '/Groups', {
+        schemas: [GROUP],
+        displayName: 'Division',
+        members: [{ value: team }],
+      })
+    ).body.id;
+    await scim.req('POST', '/Groups', { schemas: [GROUP], displayName: 'Unrelated' });
+  });
+
+  const ref = (id: string) =>
+    expect.stringMatching(new RegExp(`^https?://[^/]+/scim/v2/${scim.tenantId}/Groups/${id}$`));
+  const expected = () => [
+    { value: division, $ref: ref(division), display: 'Division', type: 'indirect' },
+    { value: team, $ref: ref(team), display: 'Team', type: 'direct' },
+  ];
+
+  it('is left out of a default representation (no membership query for Entra’s reads)', async () => {
+    const res = await scim.req('GET', `/Users/${userId}`);
+    expect(res.status).toBe(200);
+    expect(res.body.groups).toBeUndefined();
+  });
+
+  it('lists direct and nested groups when attributes names it, on a read and on a list', async () => {
+    const one = await scim.req('GET', `/Users/${userId}?attributes=userName,groups`);
+    expect(one.body).toEqual({
+      schemas: [USER_SCHEMA],
+      id: userId,
+      userName: 'grouped@contoso.com',
+      active: true,
+      groups: expected(),
+    });
+    const urn = await scim.req('GET', `/Users/${userId}?attributes=${USER_SCHEMA}:groups.display`);
+    expect(urn.body.groups).toEqual([{ display: 'Division' }, { display: 'Team' }]);
+    const list = await scim.req(
+      'GET',
+      `/Users?attributes=groups&filter=${encodeURIComponent('userName eq "grouped@contoso.com"')}`,
+    );
+    expect(list.body.Resources).toEqual([
+      { schemas: [USER_SCHEMA], id: userId, active: true, groups: expected() },
+    ]);
+    const search = await scim.req('POST', '/Users/.search', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      attributes: ['groups'],
+      filter: `groups.value eq "${team}"`,
+    });
+    expect(search.body.Resources.map((r: { id: string }) => r.id)).toEqual([userId]);
+    expect(search.body.Resources[0].groups).toEqual(expected());
+  });
+
+  it('is absent (unassigned) for a user in no group, and follows membership changes', async () => {
+    const loner = (await scim.req('POST', '/Users', entraUser('loner@contoso.com'))).body.id;
+    const lonely = await scim.req('GET', `/Users/${loner}?attributes=groups`);
+    expect(lonely.body).toEqual({ schemas: [USER_SCHEMA], id: loner, active: true });
+    await scim.req('PATCH', `/Groups/${team}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'remove', path: `members[value eq "${userId}"]` }],
+    });
+    // Out of Team, the user is no longer in Division either (Division holds Team, not the user).
+    expect((await scim.req('GET', `/Users/${userId}?attributes=groups`)).body.groups).toBeUndefined();
+    await scim.req('PATCH', `/Groups/${division}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'add', path: 'members', value: [{ value: userId }] }],
+    });
+    expect((await scim.req('GET', `/Users/${userId}?attributes=groups`)).body.groups).toEqual([
+      { value: division, $ref: ref(division), display: 'Division', type: 'direct' },
+    ]);
+  });
+
+  it('cannot be written: a PATCH of groups is refused with mutability and changes nothing', async () => {
+    const res = await scim.req('PATCH', `/Users/${userId}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'add', path: 'groups', value: [{ value: division }] }],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.scimType).toBe('mutability');
+  });
+});

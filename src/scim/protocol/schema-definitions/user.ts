@@ -83,8 +83,9 @@ export const USER_SCHEMA: SchemaDefinition = {
     ),
     complex(
       'groups',
-      'The groups the user belongs to. Read-only: change membership through /Groups. ' +
-        'This server does not include it in User representations; read membership from /Groups.',
+      'The groups the user belongs to, directly ("direct") or through nested groups ("indirect"). ' +
+        'Read-only: change membership through /Groups. Returned on request: name it in the ' +
+        '"attributes" parameter (e.g. attributes=userName,groups).',
       [
         str('value', 'The id of the group.', readOnlyRef),
         reference('$ref', 'The URI of the group.', ['User', 'Group'], readOnlyRef),
@@ -94,7 +95,7 @@ export const USER_SCHEMA: SchemaDefinition = {
           canonicalValues: ['direct', 'indirect'],
         }),
       ],
-      { multiValued: true, mutability: 'readOnly' },
+      { multiValued: true, mutability: 'readOnly', returned: 'request' },
     ),
     multiValued('entitlements', "The user's entitlements.", 'entitlement', undefined),
     multiValued(

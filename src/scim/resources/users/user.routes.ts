@@ -12,7 +12,9 @@ import { applyUserPatch } from '../../protocol/patch/apply-user-patch';
 import { parsePatchRequest } from '../../protocol/patch/patch-op';
 import { project, type ProjectionOptions } from '../../protocol/projection';
 import { resourceLocation } from '../../protocol/schemas';
-import { scimToUserInput, userToScim } from '../../protocol/user-mapper';
+import { scimToUserInput, userGroupsToScim, userToScim } from '../../protocol/user-mapper';
+import { groupsOfUsers } from '../../../domain/memberships/membership.graph';
+import { wantsGroups } from '../projection-needs';
 import type { UserRecord } from '../../../domain/users/user.types';
 
 type Ctx = Context & { state: ScimState; params: Record<string, string> };
@@ -21,9 +23,29 @@ function projectionOf(ctx: Ctx): ProjectionOptions {
   return readListParams({ ...ctx.query }, 1).projection;
 }
 
-function sendUser(ctx: Ctx, status: number, user: UserRecord, projection: ProjectionOptions): void {
+/** Users as projected SCIM JSON; `groups` (returned: request) is read only when asked for. */
+export async function usersToScim(
+  scim: Pick<ScimState['scim'], 'dctx' | 'baseUrl'>,
+  users: readonly UserRecord[],
+  projection: ProjectionOptions,
+): Promise<Record<string, unknown>[]> {
+  const groups = wantsGroups(projection)
+    ? await groupsOfUsers(
+        scim.dctx,
+        users.map((u) => u.id),
+      )
+    : undefined;
+  return users.map((u) => {
+    const json: Record<string, unknown> = userToScim(u, scim.baseUrl);
+    if (groups) json.groups = userGroupsToScim(groups.get(u.id) ?? [], scim.baseUrl);
+    return project(json, projection, 'User');
+  });
+}
+
+async function sendUser(ctx: Ctx, status: number, user: UserRecord, projection: ProjectionOptions) {
+  const [json] = await usersToScim(ctx.state.scim, [user], projection);
   setEtag(ctx, user.version);
-  sendScim(ctx, status, project(userToScim(user, ctx.state.scim.baseUrl), projection, 'User'));
+  sendScim(ctx, status, json);
 }
 
 /** Lists users for GET /Users and POST /Users/.search. */
@@ -34,9 +56,7 @@ export async function searchUsers(
 ): Promise<void> {
   const params = readListParams(source, settings.maxResults);
   const page = await listUsers(ctx.state.scim.dctx, params.request);
-  const resources = page.items.map((u) =>
-    project(userToScim(u, ctx.state.scim.baseUrl), params.projection, 'User'),
-  );
+  const resources = await usersToScim(ctx.state.scim, page.items, params.projection);
   sendScim(ctx, 200, listResponse(resources, pageOf(params, page)));
 }
 
@@ -54,14 +74,14 @@ export function userRoutes(settings: ScimSettings): Router<ScimState> {
       ctx.status = 304;
       return;
     }
-    sendUser(ctx as Ctx, 200, user, projectionOf(ctx as Ctx));
+    await sendUser(ctx as Ctx, 200, user, projectionOf(ctx as Ctx));
   });
   router.post('/Users', async (ctx) => {
     const body = await readJsonBody(ctx, settings.maxBodyBytes);
     ctx.state.scim.body = body;
     const user = await createUser(ctx.state.scim.dctx, scimToUserInput(body), 'SCIM');
     ctx.set('Location', resourceLocation(ctx.state.scim.baseUrl, 'Users', user.id));
-    sendUser(ctx as Ctx, 201, user, projectionOf(ctx as Ctx));
+    await sendUser(ctx as Ctx, 201, user, projectionOf(ctx as Ctx));
   });
   router.put('/Users/:id', async (ctx) => {
     const body = await readJsonBody(ctx, settings.maxBodyBytes);
@@ -70,7 +90,7 @@ export function userRoutes(settings: ScimSettings): Router<ScimState> {
     const user = await replaceUser(ctx.state.scim.dctx, ctx.params.id!, input, {
       ifMatch: ifMatchVersion(ctx),
     });
-    sendUser(ctx as Ctx, 200, user, projectionOf(ctx as Ctx));
+    await sendUser(ctx as Ctx, 200, user, projectionOf(ctx as Ctx));
   });
   router.patch('/Users/:id', async (ctx) => {
     const body = await readJsonBody(ctx, settings.maxBodyBytes);
