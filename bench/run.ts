@@ -125,6 +125,9 @@ async function runAll(url: string, adminToken: string, pool: Pool, dbUrl: string
   const create = await measure('SCIM create user', (i) => call('POST', '/Users', userBody(i)));
   results.push({ ...create, ceiling: rawInsert });
 
+  // Steady state for the reads: the creates above leave app_user to autovacuum, which would
+  // otherwise analyze it in the middle of whichever run comes next.
+  await pool.query('vacuum analyze app_user');
   const ids = (
     await pool.query(
       `select id, user_name from app_user where tenant_id = $1 and user_name not like 'raw-%' order by created_at`,
