@@ -139,6 +139,14 @@ export function translateDbError(e: unknown): unknown {
   if (code === '23514' && constraint === 'membership_not_self') {
     return new DomainError('MEMBERSHIP_CYCLE', 'A group cannot be a member of itself.');
   }
+  // character_not_in_repertoire / untranslatable_character: a NUL (\u0000) in a text or jsonb
+  // value. The statement failed, so nothing was written.
+  if (code === '22021' || code === '22P05') {
+    return new DomainError(
+      'INVALID_INPUT',
+      'A value contains the NUL character (\\u0000), which cannot be stored: remove it.',
+    );
+  }
   return e;
 }
 

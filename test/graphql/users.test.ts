@@ -156,12 +156,26 @@ describe('users: queries and mutations', () => {
         'BAD_USER_INPUT',
       ],
       [`query { users(orderBy: { field: NOPE }) { totalCount } }`, {}, 'GRAPHQL_VALIDATION_FAILED'],
+      // PostgreSQL cannot store NUL in text or jsonb: a client mistake, not an internal error.
+      [`mutation { createUser(input: { userName: "nul\\u0000@example.com" }) { id } }`, {}, 'BAD_USER_INPUT'],
+      [
+        `mutation($e: [TypedValueInput!]) { createUser(input: { userName: "nul2@example.com", emails: $e }) { id } }`,
+        { e: [{ value: 'a\u0000b@example.com' }] },
+        'BAD_USER_INPUT',
+      ],
+      [`mutation { createGroup(input: { displayName: "G\\u0000" }) { id } }`, {}, 'BAD_USER_INPUT'],
     ];
     for (const [q, v, code] of cases) {
       const { body } = await app.graphql(q, v, t.keys.all);
       expect({ q, code: codeOf(body) }).toEqual({ q, code });
       expect(JSON.stringify(body)).not.toMatch(/stacktrace|\bat \w+ \(/);
     }
+    const nul = await app.graphql(
+      `{ users(filter: { userName: { startsWith: "nul" } }) { totalCount } }`,
+      {},
+      t.keys.all,
+    );
+    expect(nul.body.data).toEqual({ users: { totalCount: 0 } });
   });
 
   it('keeps tenants apart: another tenant’s records are simply not found', async () => {
