@@ -12,6 +12,10 @@ import type { Logger } from './http/logger';
 import type { RequestState } from './http/state';
 import { scimRouter } from './scim/router';
 import { createProvisioningWriter } from './scim/http/provisioning-writer';
+import { createCredentialCache } from './scim/http/credential-cache';
+import { listenForNotices } from './db/notifications';
+import { CREDENTIAL_REVOKED_CHANNEL } from './domain/credentials/credential.service';
+import { onCredentialRevoked } from './domain/credentials/credential.events';
 import type Router from '@koa/router';
 
 export interface ComposeInput {
@@ -32,6 +36,21 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
   const recordUsage = createUsageRecorder(session, log);
   const provisioning = createProvisioningWriter(session, log);
   input.shutdownHooks?.push(() => provisioning.flush());
+  // Verified SCIM tokens are remembered for a few seconds; a revocation anywhere evicts them in
+  // every process at once, and while the notices cannot be received nothing is remembered.
+  const credentials = createCredentialCache();
+  const revocations = listenForNotices({
+    url: orm.config.get('clientUrl') ?? '',
+    channel: CREDENTIAL_REVOKED_CHANNEL,
+    onNotice: (id) => credentials.evict(id),
+    onListening: (on) => credentials.setEnabled(on),
+    log,
+  });
+  const unsubscribe = onCredentialRevoked((id) => credentials.evict(id));
+  input.shutdownHooks?.push(async () => {
+    unsubscribe();
+    await revocations.close();
+  });
   const schema = await createSchema();
   const graphqlServer = createGraphQLServer(schema, {
     introspection: config.graphql.introspection,
@@ -60,6 +79,7 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
         },
         recordUsage,
         provisioning,
+        credentials,
       }) as unknown as Router<RequestState>,
     ],
     middleware: await graphqlMiddleware({

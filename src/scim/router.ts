@@ -4,6 +4,7 @@ import { redactForLog } from '../domain/provisioning/provisioning-log.service';
 import type { ProvisioningWriter } from './http/provisioning-writer';
 import type { UsageRecorder } from '../http/auth/usage';
 import { scimAuth } from './http/auth';
+import type { CredentialCache } from './http/credential-cache';
 import { sendScim, sendScimError } from './http/respond';
 import type { ScimSettings, ScimState } from './http/scim-state';
 import { ScimError } from './protocol/errors';
@@ -25,6 +26,8 @@ export interface ScimDeps {
   settings: ScimSettings;
   recordUsage: UsageRecorder;
   provisioning: ProvisioningWriter;
+  /** Verified tokens, evicted when revoked (see compose). */
+  credentials: CredentialCache;
 }
 
 /**
@@ -86,7 +89,7 @@ export function scimRouter(deps: ScimDeps): Router<ScimState> {
   // Resource paths match case-insensitively and with or without a trailing slash.
   const router = new Router<ScimState>({ prefix: '/scim/v2/:tenantId', sensitive: false, strict: false });
   router.use(scimErrorsAndLog(deps));
-  router.use(scimAuth(settings, deps.recordUsage));
+  router.use(scimAuth(settings, deps.recordUsage, deps.credentials));
   for (const sub of [userRoutes(settings), groupRoutes(settings), discoveryRoutes(settings)]) {
     router.use(sub.routes(), sub.allowedMethods({ throw: false }));
   }

@@ -33,13 +33,17 @@ export async function startTestApp(db: TestDatabase, env: Record<string, string>
     PUBLIC_URL: 'http://directory.test',
     ...env,
   });
-  const app = await buildApp({ config, log: createLogger('silent'), orm: db.orm });
+  const shutdownHooks: Array<() => Promise<void>> = [];
+  const app = await buildApp({ config, log: createLogger('silent'), orm: db.orm, shutdownHooks });
   const { server, port } = await listen(app as never, 0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
     config,
-    close: () => closeServer(server as Server, 1000),
+    close: async () => {
+      await closeServer(server as Server, 1000);
+      for (const hook of shutdownHooks) await hook();
+    },
     graphql: async (query, variables, token = ADMIN_TOKEN) => {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',

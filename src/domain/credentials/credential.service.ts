@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditInsert } from '../audit/audit';
 import type { OperatorContext } from '../context';
 import { DomainError } from '../errors';
+import { announceCredentialRevoked } from './credential.events';
 import { isUuid, pgArray, query } from '../sql';
 import type { CredentialKind } from './credential.entity';
 import type { ApiScope, CredentialRecord, IssuedCredential } from './credential.types';
@@ -79,6 +80,12 @@ export async function listCredentials(
   return rows.map(toRecord);
 }
 
+/**
+ * Channel on which every revocation is announced (with the credential id) when it commits, so
+ * processes that remember verified credentials forget them at once.
+ */
+export const CREDENTIAL_REVOKED_CHANNEL = 'cpd_credential_revoked';
+
 /** Revokes a credential of the tenant; revoking twice is harmless. */
 export async function revokeCredential(
   ctx: OperatorContext,
@@ -102,10 +109,12 @@ export async function revokeCredential(
     ctx.em,
     `with c as (update credential set revoked_at = coalesce(revoked_at, now())
        where tenant_id = ? and kind = ? and id = ? returning ${COLUMNS}),
-     a as (${audit.sql}) select * from c`,
+     a as (${audit.sql})
+     select c.*, pg_notify('${CREDENTIAL_REVOKED_CHANNEL}', c.id::text) from c`,
     [tenantId, kind, id, ...audit.params],
   );
   if (!rows[0]) throw new DomainError('CREDENTIAL_NOT_FOUND', `Credential ${id} not found.`);
+  announceCredentialRevoked(String(rows[0].id));
   return toRecord(rows[0]);
 }
 

@@ -71,7 +71,8 @@ export class AdminResolver {
 
   @Authorized('TENANT_ADMIN')
   @Mutation(() => ScimToken, {
-    description: 'Revokes a SCIM token (idempotent); the SCIM façade stops accepting it within seconds.',
+    description:
+      'Revokes a SCIM token (idempotent); the SCIM façade stops accepting it at once, in every process.',
   })
   async revokeScimToken(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ScimToken> {
     const dctx = tenantCtx(ctx);

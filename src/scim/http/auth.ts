@@ -5,15 +5,18 @@ import { bearerToken } from '../../http/auth/principal';
 import type { UsageRecorder } from '../../http/auth/usage';
 import { ScimError } from '../protocol/errors';
 import type { ScimSettings, ScimState } from './scim-state';
-import { createCredentialCache } from './credential-cache';
+import type { CredentialCache } from './credential-cache';
 
 /**
  * Verifies the tenant's Provisioning Secret Token (Authorization: Bearer …) against the stored
  * hashes of that tenant's live tokens, in constant time. Any failure is the same 401, so neither
  * tenant ids nor tokens can be probed.
  */
-export function scimAuth(settings: ScimSettings, recordUsage: UsageRecorder): Middleware<ScimState> {
-  const cache = createCredentialCache();
+export function scimAuth(
+  settings: ScimSettings,
+  recordUsage: UsageRecorder,
+  cache: CredentialCache,
+): Middleware<ScimState> {
   return async (ctx, next) => {
     const tenantId = ((ctx.params as Record<string, string> | undefined)?.tenantId ?? '').toLowerCase();
     const token = bearerToken(ctx.get('authorization') || undefined);
