@@ -1,3 +1,5 @@
+import { cpuBetween, sampleCpu, type CpuSample } from './cpu';
+
 /** A small closed-loop load generator: `concurrency` workers issue `total` requests, timing each. */
 export interface LoadResult {
   name: string;
@@ -8,6 +10,15 @@ export interface LoadResult {
   p50: number;
   p95: number;
   p99: number;
+  /** CPU milliseconds per request of the service, PostgreSQL and the load generator (Linux). */
+  cpuMsPerRequest?: CpuSample;
+}
+
+let servicePid: number | undefined;
+
+/** The service process whose CPU the results report. */
+export function watchServiceCpu(pid: number | undefined): void {
+  servicePid = pid;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -25,6 +36,7 @@ export async function runLoad(
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
+  const cpuBefore = sampleCpu(servicePid);
   const started = performance.now();
   const worker = async () => {
     while (next < total) {
@@ -42,6 +54,15 @@ export async function runLoad(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
   const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = sampleCpu(servicePid);
+  const used = cpuBefore && cpuAfter ? cpuBetween(cpuBefore, cpuAfter) : undefined;
+  const cpuMsPerRequest: CpuSample | undefined = used
+    ? {
+        service: (used.service * 1000) / total,
+        postgres: (used.postgres * 1000) / total,
+        client: (used.client * 1000) / total,
+      }
+    : undefined;
   latencies.sort((a, b) => a - b);
   return {
     name,
@@ -52,19 +73,27 @@ export async function runLoad(
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
+    ...(cpuMsPerRequest ? { cpuMsPerRequest } : {}),
   };
 }
 
 /** Formats results as a Markdown table, each row also as a fraction of its ceiling when given. */
 export function table(rows: Array<LoadResult & { ceiling?: LoadResult }>): string {
+  const cpu = rows.some((r) => r.cpuMsPerRequest);
   const lines = [
-    '| workload | req/s | p50 ms | p95 ms | p99 ms | errors | vs raw pg |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    `| workload | req/s | p50 ms | p95 ms | p99 ms | errors | vs raw pg |${cpu ? ' CPU ms/request: service / PostgreSQL / load generator |' : ''}`,
+    `|---|---:|---:|---:|---:|---:|---:|${cpu ? '---:|' : ''}`,
   ];
   for (const r of rows) {
     const frac = r.ceiling ? `${Math.round((r.rps / r.ceiling.rps) * 100)} % of ${r.ceiling.name}` : '';
+    const c = r.cpuMsPerRequest;
+    const cpuCell = c
+      ? ` ${[c.service, c.postgres, c.client].map((v) => v.toFixed(3)).join(' / ')} |`
+      : cpu
+        ? ' |'
+        : '';
     lines.push(
-      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} | ${frac} |`,
+      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} | ${frac} |${cpuCell}`,
     );
   }
   return lines.join('\n');

@@ -2,7 +2,7 @@ import { fastFetch } from './http-client';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Client, Pool } from 'pg';
-import { runLoad, table, type LoadResult } from './load';
+import { runLoad, table, watchServiceCpu, type LoadResult } from './load';
 import { startService } from './service';
 
 /**
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   await admin.query(`create database "${dbName}"`);
   const dbUrl = ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${dbName}$1`);
   const service = await startService(dbUrl);
+  watchServiceCpu(service.pid);
   const pool = new Pool({ connectionString: dbUrl, max: CONCURRENCY });
   try {
     await runAll(service.url, service.adminToken, pool, dbUrl);

@@ -17,6 +17,7 @@ export async function freePort(): Promise<number> {
 
 export interface RunningService {
   url: string;
+  pid: number | undefined;
   adminToken: string;
   stop(): Promise<void>;
 }
@@ -51,6 +52,7 @@ export async function startService(databaseUrl: string): Promise<RunningService>
   }
   return {
     url,
+    pid: child.pid,
     adminToken,
     stop: () =>
       new Promise((resolve) => {
