@@ -1,8 +1,8 @@
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { inTransaction, query } from '../../src/domain/sql';
+import { inTransaction, PREPARE, query } from '../../src/domain/sql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-// query() sends `?` statements to PostgreSQL as parameterised, named prepared statements.
+// query() sends `?` statements to PostgreSQL with bound parameters; PREPARE ones as named prepared statements.
 let db: TestDatabase;
 let em: EntityManager;
 beforeAll(async () => {
@@ -44,7 +44,7 @@ describe('query(): prepared statements on the pool', () => {
 
   it('keeps working when a table under a prepared select * gains a column (another deploy migrated)', async () => {
     await query(em, `insert into probe (id, label) values (1, 'one')`);
-    const read = () => query(em, `select * from probe where id = ?`, [1]);
+    const read = () => query(em, `select * from probe where id = ?`, [1], PREPARE);
     // Prepared on every pooled connection the reads land on.
     for (let i = 0; i < 40; i++) expect(await read()).toEqual([{ id: 1, label: 'one' }]);
     await query(em, `alter table probe add column extra text default 'x'`);
@@ -63,10 +63,27 @@ describe('query(): prepared statements on the pool', () => {
     expect(await query(em, `select label from probe where id = ?`, [2])).toEqual([]);
   });
 
+  it('prepares only statements marked PREPARE; others are planned with their values each time', async () => {
+    await inTransaction({ em }, async (tx) => {
+      // One transaction is one connection, so pg_prepared_statements shows what it holds.
+      for (let i = 0; i < 3; i++) {
+        await query(tx.em, `select count(*) from probe where label = ? /* planned each time */`, ['one']);
+        await query(tx.em, `select count(*) from probe where id = ? /* prepared */`, [1], PREPARE);
+      }
+      const held = await query<{ statement: string }>(
+        tx.em,
+        `select statement from pg_prepared_statements where statement like '%probe%'`,
+      );
+      const texts = held.map((r) => r.statement);
+      expect(texts).toContain(`select count(*) from probe where id = $1 /* prepared */`);
+      expect(texts.filter((t) => t.includes('planned each time'))).toEqual([]);
+    });
+  });
+
   it('serves any number of distinct statement texts (only a bounded number are kept prepared)', async () => {
     for (let i = 0; i < 450; i++) {
       for (let k = 0; k < 2; k++) {
-        const [row] = await query<{ v: number }>(em, `select ?::int + ${i} as v`, [k]);
+        const [row] = await query<{ v: number }>(em, `select ?::int + ${i} as v`, [k], PREPARE);
         expect(row!.v).toBe(i + k);
       }
     }

@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261126000000_initial } from './Migration20261126000000_initial';
 import { Migration20261126010000_provisioning_log } from './Migration20261126010000_provisioning_log';
 import { Migration20261126020000_membership_nesting_index } from './Migration20261126020000_membership_nesting_index';
+import { Migration20261126030000_credential_prefix_index } from './Migration20261126030000_credential_prefix_index';
 
 /** Every migration, in order. Add new ones here. */
 export const migrationsList: MigrationObject[] = [
@@ -10,5 +11,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261126020000_membership_nesting_index',
     class: Migration20261126020000_membership_nesting_index,
+  },
+  {
+    name: 'Migration20261126030000_credential_prefix_index',
+    class: Migration20261126030000_credential_prefix_index,
   },
 ];

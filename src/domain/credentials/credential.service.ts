@@ -4,7 +4,7 @@ import { auditInsert } from '../audit/audit';
 import type { OperatorContext } from '../context';
 import { DomainError } from '../errors';
 import { announceCredentialRevoked } from './credential.events';
-import { isUuid, pgArray, query } from '../sql';
+import { isUuid, pgArray, PREPARE, query } from '../sql';
 import type { CredentialKind } from './credential.entity';
 import type { ApiScope, CredentialRecord, IssuedCredential } from './credential.types';
 import { generateSecret, hashSecret, secretMatches, secretPrefix } from './secrets';
@@ -134,6 +134,7 @@ export async function authenticateSecret(
     `select ${COLUMNS}, secret_hash from credential
      where prefix = ? and kind = ? and revoked_at is null${tenantId ? ' and tenant_id = ?' : ''}`,
     [secretPrefix(secret), kind, ...(tenantId ? [tenantId] : [])],
+    PREPARE,
   );
   let match: Row | undefined;
   for (const row of rows) if (secretMatches(secret, String(row.secret_hash))) match = row;
@@ -142,5 +143,5 @@ export async function authenticateSecret(
 
 /** Records use of a credential (callers throttle; see http/auth). */
 export async function touchCredential(em: EntityManager, id: string): Promise<void> {
-  await query(em, `update credential set last_used_at = now() where id = ?`, [id]);
+  await query(em, `update credential set last_used_at = now() where id = ?`, [id], PREPARE);
 }

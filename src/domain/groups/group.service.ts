@@ -8,7 +8,7 @@ import {
   removeMembers,
   replaceMembers,
 } from '../memberships/membership.service';
-import { inTransaction, isUuid, query } from '../sql';
+import { inTransaction, isUuid, PREPARE, query } from '../sql';
 import type { Source } from '../users/user.types';
 import { rowToGroup, type GroupRow } from './group.row';
 import type { GroupChange, GroupInput, GroupRecord } from './group.types';
@@ -53,6 +53,7 @@ export async function createGroup(
       `with g as (insert into "group" (id, tenant_id, display_name, external_id, source) values (?, ?, ?, ?, ?) returning *),
        a as (${audit.sql}) select * from g`,
       [id, tx.tenantId, displayName, input.externalId ?? null, source, ...audit.params],
+      PREPARE,
     );
     if (input.members && input.members.length > 0) await addMembers(tx, id, input.members);
     return rowToGroup(rows[0]!);
@@ -64,10 +65,12 @@ export async function createGroup(
 /** A group of the context's tenant (without members), or null. */
 export async function findGroup(ctx: DirectoryContext, id: string): Promise<GroupRecord | null> {
   if (!isUuid(id)) return null;
-  const rows = await query<GroupRow>(ctx.em, `select * from "group" where tenant_id = ? and id = ?`, [
-    ctx.tenantId,
-    id,
-  ]);
+  const rows = await query<GroupRow>(
+    ctx.em,
+    `select * from "group" where tenant_id = ? and id = ?`,
+    [ctx.tenantId, id],
+    PREPARE,
+  );
   return rows[0] ? rowToGroup(rows[0]) : null;
 }
 
@@ -107,6 +110,7 @@ export async function changeGroup(
       em,
       `update "group" set ${sets.join(', ')} where tenant_id = ? and id = ? returning *`,
       [...params, tx.tenantId, id],
+      PREPARE,
     );
     if (!rows[0]) throw notFound(id);
     const updated = rowToGroup(rows[0]);
@@ -145,7 +149,7 @@ export async function changeGroup(
       resourceId: id,
       changedFields: [...changed],
     });
-    await query(em, audit.sql, audit.params);
+    await query(em, audit.sql, audit.params, PREPARE);
     return updated;
   });
 }
@@ -204,6 +208,7 @@ export async function deleteGroup(
     ctx.em,
     `with d as (delete from "group" where tenant_id = ? and id = ?${versionSql} returning id), a as (${audit.sql}) select id from d`,
     [ctx.tenantId, id, ...(opts.ifMatch === undefined ? [] : [opts.ifMatch]), ...audit.params],
+    PREPARE,
   );
   if (rows.length === 0) {
     if (opts.ifMatch !== undefined && (await findGroup(ctx, id))) {

@@ -1,7 +1,7 @@
 import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
 import type { MemberRecord, MemberRef, MemberType } from '../groups/group.types';
-import { isUuid, pgArray, query } from '../sql';
+import { isUuid, pgArray, PREPARE, query } from '../sql';
 
 interface Resolved {
   id: string;
@@ -101,6 +101,7 @@ export async function addMembers(
       pgArray(found.map((m) => m.type)),
       pgArray(found.map((m) => m.display)),
     ],
+    PREPARE,
   );
   return rows.length;
 }
@@ -117,6 +118,7 @@ export async function removeMembers(
     ctx.em,
     `delete from membership where group_id = ? and member_id = any(?::uuid[]) returning member_id`,
     [groupId, pgArray(valid)],
+    PREPARE,
   );
   return rows.length;
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { json, query } from '../sql';
+import { json, PREPARE, query } from '../sql';
 
 export interface ProvisioningLogInput {
   tenantId: string;
@@ -71,6 +71,7 @@ export async function recordProvisioningBatch(
      from jsonb_to_recordset(?::jsonb) as x(tenant_id uuid, request_id text, method text, path text, status smallint,
        duration_ms real, error_detail text, warnings text[], operations jsonb)`,
     [json(rows)],
+    PREPARE,
   );
 }
 

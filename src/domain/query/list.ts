@@ -77,6 +77,34 @@ function cursorError(e: unknown): unknown {
   return typeof code === 'string' && code.startsWith('22') ? invalidCursor() : e;
 }
 
+/** Unique per tenant (an index enforces it), so an equality on it finds at most one row. */
+const UNIQUE_KEYS: Record<ResourceKind, ReadonlySet<string>> = {
+  User: new Set(['id', 'username']),
+  Group: new Set(['id', 'displayname']),
+};
+const CORE_SCHEMA: Record<ResourceKind, string> = {
+  User: 'urn:ietf:params:scim:schemas:core:2.0:user',
+  Group: 'urn:ietf:params:scim:schemas:core:2.0:group',
+};
+
+/**
+ * Whether the page query's best plan is the same for every tenant and value: the filter is an
+ * equality on a unique key (Entra's `userName eq "…"` and `displayName eq "…"`), which an index
+ * answers with one row. Such a query is prepared once (see QueryOptions); others are planned with
+ * their values, since a tenant's size changes what a good plan is.
+ */
+function planIsValueIndependent(
+  kind: ResourceKind,
+  filter: Filter | undefined,
+  extraWhere: boolean,
+): boolean {
+  if (!filter || extraWhere || filter.kind !== 'compare' || filter.op !== 'eq') return false;
+  const { path } = filter;
+  if (path.sub !== undefined || typeof filter.value !== 'string') return false;
+  if (path.schema !== undefined && path.schema !== CORE_SCHEMA[kind]) return false;
+  return UNIQUE_KEYS[kind].has(path.attr.toLowerCase());
+}
+
 /**
  * Lists a tenant's resources with filtering, sorting and paging done in PostgreSQL: an exact
  * total, and either OFFSET paging or keyset paging on (sort key, id) so deep pages stay fast.
@@ -141,6 +169,7 @@ export async function listResources<T>(
           // No OFFSET clause on a first page: with an unknown offset PostgreSQL's generic plan looks
           // costlier than a custom one, so the prepared statement would be re-planned every time.
           [...pageParams, req.count + 1, ...(offset > 0 ? [offset] : [])],
+          { prepare: planIsValueIndependent(source.kind, req.filter, source.where !== undefined) },
         ).catch((e: unknown) => {
           throw req.cursor ? cursorError(e) : e;
         })

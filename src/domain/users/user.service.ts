@@ -3,7 +3,7 @@ import { auditInsert } from '../audit/audit';
 import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
 import { ROLES_FROM_CTES, rolesCtes } from '../roles/role.sql';
-import { inTransaction, isUuid, json, query } from '../sql';
+import { inTransaction, isUuid, json, PREPARE, query } from '../sql';
 import { normalizeRoles, normalizeUserInput, userToInput } from './user.normalize';
 import { rowToUser, USER_COLUMNS, USER_FROM, USER_SELECT, type UserRow } from './user.row';
 import type { Source, UserAttributes, UserInput, UserRecord } from './user.types';
@@ -85,6 +85,7 @@ export async function createUser(
     ctx.em,
     `with ${ctes.join(',\n')} select u.*, ${rolesSql} as roles_json, ${managerSql}`,
     params,
+    PREPARE,
   );
   const user = rowToUser(rows[0]!);
   noteUnknownManager(ctx, attrs.enterprise.managerId, user);
@@ -109,16 +110,19 @@ export async function findUser(
     // Lock first, read after: a statement that waited for the lock re-reads only the locked row,
     // while its role and manager subqueries keep the snapshot taken before the wait. Reading in a
     // new statement sees what the previous holder committed (else parallel PATCHes lose roles).
-    const locked = await query(ctx.em, `select 1 from app_user where tenant_id = ? and id = ? for update`, [
-      ctx.tenantId,
-      id,
-    ]);
+    const locked = await query(
+      ctx.em,
+      `select 1 from app_user where tenant_id = ? and id = ? for update`,
+      [ctx.tenantId, id],
+      PREPARE,
+    );
     if (locked.length === 0) return null;
   }
   const rows = await query<UserRow>(
     ctx.em,
     `select ${USER_SELECT} from ${USER_FROM} where u.tenant_id = ? and u.id = ?`,
     [ctx.tenantId, id],
+    PREPARE,
   );
   return rows[0] ? rowToUser(rows[0]) : null;
 }
@@ -132,6 +136,7 @@ export async function findUserByUserName(
     ctx.em,
     `select ${USER_SELECT} from ${USER_FROM} where u.tenant_id = ? and lower(u.user_name) = lower(?)`,
     [ctx.tenantId, userName],
+    PREPARE,
   );
   return rows[0] ? rowToUser(rows[0]) : null;
 }
@@ -209,6 +214,7 @@ async function writeUser(
      select u.*, ${rolesSql} as roles_json, m.user_name as manager_user_name, m.display_name as manager_display_name
      from u left join app_user m on m.id = u.manager_id`,
     params,
+    PREPARE,
   );
   const user = rowToUser(rows[0]!);
   noteUnknownManager(ctx, attrs.enterprise.managerId, user);
@@ -268,6 +274,7 @@ export async function deleteUser(ctx: DirectoryContext, id: string, opts: WriteO
     ctx.em,
     `with d as (delete from app_user where tenant_id = ? and id = ?${versionSql} returning id), a as (${audit.sql}) select id from d`,
     [ctx.tenantId, id, ...(opts.ifMatch === undefined ? [] : [opts.ifMatch]), ...audit.params],
+    PREPARE,
   );
   if (rows.length === 0) {
     if (opts.ifMatch !== undefined && (await findUser(ctx, id))) {
