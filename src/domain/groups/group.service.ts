@@ -106,10 +106,26 @@ export async function changeGroup(
       sets.push('external_id = ?');
       params.push(attrs.externalId);
     }
+    // Everything the request changes is known up front, so the audit event rides on the UPDATE
+    // that locks the group and bumps its version: one round trip fewer per PATCH.
+    const changed = new Set<string>(Object.keys(attrs));
+    if (changes.some((c) => c.kind !== 'setAttributes')) changed.add('members');
+    const audit = auditInsert(
+      tx,
+      {
+        tenantId: tx.tenantId,
+        action: 'group.updated',
+        resourceType: 'Group',
+        resourceIdSql: 'g.id',
+        changedFields: [...changed],
+      },
+      'from g',
+    );
     const rows = await query<GroupRow>(
       em,
-      `update "group" set ${sets.join(', ')} where tenant_id = ? and id = ? returning *`,
-      [...params, tx.tenantId, id],
+      `with g as (update "group" set ${sets.join(', ')} where tenant_id = ? and id = ? returning *),
+       a as (${audit.sql}) select * from g`,
+      [...params, tx.tenantId, id, ...audit.params],
       PREPARE,
     );
     if (!rows[0]) throw notFound(id);
@@ -119,37 +135,24 @@ export async function changeGroup(
         id,
       });
     }
-    const changed = new Set<string>(Object.keys(attrs));
     for (const change of changes) {
       switch (change.kind) {
         case 'setAttributes':
           break;
         case 'addMembers':
           await addMembers(tx, id, change.members);
-          changed.add('members');
           break;
         case 'removeMembers':
           await removeMembers(tx, id, change.ids);
-          changed.add('members');
           break;
         case 'removeAllMembers':
           await removeAllMembers(tx, id);
-          changed.add('members');
           break;
         case 'replaceMembers':
           await replaceMembers(tx, id, change.members);
-          changed.add('members');
           break;
       }
     }
-    const audit = auditInsert(tx, {
-      tenantId: tx.tenantId,
-      action: 'group.updated',
-      resourceType: 'Group',
-      resourceId: id,
-      changedFields: [...changed],
-    });
-    await query(em, audit.sql, audit.params, PREPARE);
     return updated;
   });
 }
