@@ -8,7 +8,9 @@ import {
   patchUserAttributes,
   replaceUser,
   setUserActive,
+  updateUser,
 } from '../../src/domain/users/user.service';
+import { userToInput } from '../../src/domain/users/user.normalize';
 import { DomainError } from '../../src/domain/errors';
 import { query } from '../../src/domain/sql';
 
@@ -152,5 +154,38 @@ describe('users service', () => {
     });
     expect(user.enterprise.managerId).toBeNull();
     expect(ctx.warnings.join()).toMatch(/manager/);
+  });
+
+  it('loses no change when 24 updates of one user race (each appends an e-mail and a role)', async () => {
+    const { ctx } = await buildTenant(db);
+    const user = await buildUser(ctx, { emails: [], roles: [] });
+    await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        updateUser({ ...ctx, warnings: [] }, user.id, (current) => {
+          const input = userToInput(current);
+          return {
+            ...input,
+            emails: [...(input.emails ?? []), { value: `e${i}@example.com`, type: `t${i}` }],
+            roles: [...(input.roles ?? []), { value: `Role${i}` }],
+          };
+        }),
+      ),
+    );
+    const after = await getUser(ctx, user.id);
+    expect(after.emails.map((e) => e.value).sort()).toEqual(
+      Array.from({ length: 24 }, (_, i) => `e${i}@example.com`).sort(),
+    );
+    expect(after.roles.map((r) => r.value).sort()).toEqual(
+      Array.from({ length: 24 }, (_, i) => `Role${i}`).sort(),
+    );
+    // One version step and one audit event per applied change; no role exists unassigned.
+    expect(after.version).toBe(25);
+    expect((await auditFor(user.id)).filter((a) => a.action === 'user.updated')).toHaveLength(24);
+    const orphans = await query<{ n: string }>(
+      db.em(),
+      `select count(*) as n from role r where r.tenant_id = ? and not exists (select 1 from user_role ur where ur.role_id = r.id)`,
+      [ctx.tenantId],
+    );
+    expect(Number(orphans[0]!.n)).toBe(0);
   });
 });

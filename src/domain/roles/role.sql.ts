@@ -5,6 +5,7 @@ import { json } from '../sql';
  * CTE parts that make a user's role assignments exactly `roles` (assertive replace, as Entra's
  * role mappings expect), upserting tenant roles by value. `userCte` names a CTE with the user row.
  * `ON CONFLICT DO UPDATE` (not DO NOTHING) so a role created by a concurrent request is still returned.
+ * Nothing is written when `userCte` has no row (an update whose version guard did not match).
  */
 export function rolesCtes(
   tenantId: string,
@@ -16,6 +17,7 @@ export function rolesCtes(
     `ri as (select * from jsonb_to_recordset(?::jsonb) as x(value text, display text, type text, "primary" boolean))`,
     `r as (insert into role (id, tenant_id, value, display, type)
        select gen_random_uuid(), ?::uuid, ri.value, ri.display, ri.type from ri
+       where exists (select 1 from ${userCte})
        on conflict (tenant_id, value) do update
          set display = coalesce(excluded.display, role.display), type = coalesce(excluded.type, role.type)
        returning id, value, display, type)`,

@@ -141,10 +141,18 @@ export async function findUserByUserName(
   return rows[0] ? rowToUser(rows[0]) : null;
 }
 
+/** Optimistic attempts before a change falls back to reading the user under a row lock. */
+const OPTIMISTIC_ATTEMPTS = 3;
+
 /**
- * Changes a user: reads it under a row lock, lets `change` compute the new attributes from the
- * current ones, and writes the difference with its audit event, all in one transaction. A change
- * that alters nothing (Entra re-sending active=true) writes nothing and keeps the version.
+ * Changes a user: lets `change` compute the new attributes from the current ones and writes the
+ * difference with its audit event in one statement. A change that alters nothing (Entra re-sending
+ * active=true) writes nothing and keeps the version.
+ *
+ * Outside a transaction the write is optimistic: the UPDATE applies only if the version read is
+ * still current, else the change is recomputed from a fresh read (two round trips instead of a
+ * transaction's five). After a few lost races, or inside a caller's transaction, the user is read
+ * under a row lock instead. Either way no concurrent change is lost.
  */
 export async function updateUser(
   ctx: DirectoryContext,
@@ -152,21 +160,39 @@ export async function updateUser(
   change: (current: UserRecord) => UserInput,
   opts: WriteOptions = {},
 ): Promise<UserRecord> {
-  return inTransaction(ctx, async (tx) => {
-    const current = await findUser(tx, id, true);
-    if (!current) throw notFound(id);
-    if (opts.ifMatch !== undefined && opts.ifMatch !== current.version) {
-      throw new DomainError('VERSION_MISMATCH', `User ${id} has changed (version ${current.version}).`, {
-        id,
-      });
+  if (!ctx.em.isInTransaction()) {
+    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      const written = await applyChange(ctx, id, await findUser(ctx, id), change, opts, true);
+      if (written) return written;
     }
-    const next = change(current);
-    const attrs = normalizeUserInput(next);
-    const roles = next.roles === undefined ? undefined : normalizeRoles(next.roles);
-    const changed = changedUserFields(current, attrs, roles);
-    if (changed.length === 0) return current;
-    return writeUser(tx, current, attrs, roles, changed);
-  });
+  }
+  return inTransaction(
+    ctx,
+    async (tx) => (await applyChange(tx, id, await findUser(tx, id, true), change, opts, false))!,
+  );
+}
+
+/** The changed user, or undefined when `optimistic` and the user changed since `current` was read. */
+async function applyChange(
+  ctx: DirectoryContext,
+  id: string,
+  current: UserRecord | null,
+  change: (current: UserRecord) => UserInput,
+  opts: WriteOptions,
+  optimistic: boolean,
+): Promise<UserRecord | undefined> {
+  if (!current) throw notFound(id);
+  if (opts.ifMatch !== undefined && opts.ifMatch !== current.version) {
+    throw new DomainError('VERSION_MISMATCH', `User ${id} has changed (version ${current.version}).`, {
+      id,
+    });
+  }
+  const next = change(current);
+  const attrs = normalizeUserInput(next);
+  const roles = next.roles === undefined ? undefined : normalizeRoles(next.roles);
+  const changed = changedUserFields(current, attrs, roles);
+  if (changed.length === 0) return current;
+  return writeUser(ctx, current, attrs, roles, changed, optimistic ? current.version : undefined);
 }
 
 async function writeUser(
@@ -175,7 +201,8 @@ async function writeUser(
   attrs: UserAttributes,
   roles: ReturnType<typeof normalizeRoles> | undefined,
   changed: string[],
-): Promise<UserRecord> {
+  expectVersion: number | undefined,
+): Promise<UserRecord | undefined> {
   const cols = columnValues(attrs);
   const managerId = isUuid(attrs.enterprise.managerId) ? attrs.enterprise.managerId : null;
   const sets = USER_COLUMNS.map((c, i) => `${c.column} = ${cols.placeholders[i]}`).join(', ');
@@ -183,9 +210,16 @@ async function writeUser(
     `u as (update app_user set ${sets},
         manager_id = (select id from app_user where tenant_id = ? and id = ?::uuid),
         version = version + 1, updated_at = now()
-      where tenant_id = ? and id = ? returning *)`,
+      where tenant_id = ? and id = ?${expectVersion === undefined ? '' : ' and version = ?'} returning *)`,
   ];
-  const params: unknown[] = [...cols.params, ctx.tenantId, managerId, ctx.tenantId, current.id];
+  const params: unknown[] = [
+    ...cols.params,
+    ctx.tenantId,
+    managerId,
+    ctx.tenantId,
+    current.id,
+    ...(expectVersion === undefined ? [] : [expectVersion]),
+  ];
   const rolesChanged = roles !== undefined && changed.includes('roles');
   if (rolesChanged) {
     const r = rolesCtes(ctx.tenantId, 'u', roles, true);
@@ -216,7 +250,9 @@ async function writeUser(
     params,
     PREPARE,
   );
-  const user = rowToUser(rows[0]!);
+  // No row: the optimistic version guard found the user changed meanwhile (or deleted).
+  if (!rows[0]) return undefined;
+  const user = rowToUser(rows[0]);
   noteUnknownManager(ctx, attrs.enterprise.managerId, user);
   return user;
 }
