@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Client, Pool } from 'pg';
 import { runLoad, table, watchServiceCpu, type LoadResult } from './load';
-import { startService } from './service';
+import { startReferenceServer, startService } from './service';
 
 /**
  * `npm run bench`: starts the service on the local PostgreSQL, loads Entra-shaped SCIM traffic and
@@ -28,6 +28,8 @@ const ADMIN_URL =
     ? 'postgresql://postgres@%2Fvar%2Frun%2Fpostgresql/postgres'
     : 'postgres://postgres@127.0.0.1:5432/postgres');
 
+let servicePid: number | undefined;
+
 async function main(): Promise<void> {
   const dbName = `cpd_bench_${Date.now().toString(36)}`;
   const admin = new Client({ connectionString: ADMIN_URL });
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
   await admin.query(`create database "${dbName}"`);
   const dbUrl = ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${dbName}$1`);
   const service = await startService(dbUrl);
+  servicePid = service.pid;
   watchServiceCpu(service.pid);
   const pool = new Pool({ connectionString: dbUrl, max: CONCURRENCY });
   try {
@@ -59,8 +62,14 @@ async function runAll(url: string, adminToken: string, pool: Pool, dbUrl: string
   ).json()) as { data: { createTenant: { scimUrl: string; scimToken: string; tenant: { id: string } } } };
   const { scimUrl, scimToken, tenant } = created.data.createTenant;
   const headers = { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' };
-  const call = async (method: string, path: string, body?: unknown, expect = [200, 201, 204]) => {
-    const res = await fastFetch(`${scimUrl}${path}`, {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    expect = [200, 201, 204],
+    url?: string,
+  ) => {
+    const res = await fastFetch(url ?? `${scimUrl}${path}`, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -153,6 +162,20 @@ async function runAll(url: string, adminToken: string, pool: Pool, dbUrl: string
   const get = (i: number) => call('GET', `/Users/${ids[i % ids.length]!.id}`);
   await warm((i) => get(i + 7));
   results.push({ ...(await measure('SCIM get user by id', get)), ceiling: rawSelect });
+  const reference = await startReferenceServer(dbUrl);
+  try {
+    watchServiceCpu(reference.pid);
+    const floor = (i: number) =>
+      call('GET', '', undefined, [200], `${reference.url}/${ids[i % ids.length]!.id}`);
+    await warm(floor);
+    results.push({
+      ...(await measure('reference: bare Koa handler, one prepared pg query', floor)),
+      ceiling: rawSelect,
+    });
+  } finally {
+    watchServiceCpu(servicePid);
+    await reference.stop();
+  }
   const rename = (i: number) =>
     call('PATCH', `/Users/${ids[i % ids.length]!.id}`, {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],

@@ -61,3 +61,26 @@ export async function startService(databaseUrl: string): Promise<RunningService>
       }),
   };
 }
+
+/** The bare reference handler (bench/reference-server.ts) in its own process. */
+export async function startReferenceServer(
+  databaseUrl: string,
+): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [path.join(__dirname, 'reference-server.js')], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
+    child.once('exit', () => reject(new Error('reference server exited during start')));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
