@@ -84,8 +84,12 @@ interface Prepared {
   seen: number;
 }
 
-/** Distinct statement texts given a name (prepared on each connection that runs them). */
-const MAX_NAMED = 400;
+/**
+ * Distinct statement texts given a name (prepared on each connection that runs them). A prepared
+ * user read holds ~160 kB of plan cache in each backend, so this bounds that memory (~16 MB per
+ * connection); the texts marked PREPARE are a few dozen.
+ */
+const MAX_NAMED = 100;
 /** Texts remembered (with their `$n` form) before the memo starts over. */
 const MAX_REMEMBERED = 4000;
 const statements = new Map<string, Prepared>();
