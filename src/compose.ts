@@ -12,6 +12,7 @@ import type { Logger } from './http/logger';
 import type { RequestState } from './http/state';
 import { scimRouter } from './scim/router';
 import { createProvisioningWriter } from './scim/http/provisioning-writer';
+import { startProvisioningLogRetention } from './scim/http/provisioning-retention';
 import { createCredentialCache } from './scim/http/credential-cache';
 import { listenForNotices } from './db/notifications';
 import { CREDENTIAL_REVOKED_CHANNEL } from './domain/credentials/credential.service';
@@ -36,6 +37,8 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
   const recordUsage = createUsageRecorder(session, log);
   const provisioning = createProvisioningWriter(session, log);
   input.shutdownHooks?.push(() => provisioning.flush());
+  const retention = startProvisioningLogRetention(session, config.scim.logRetentionDays, log);
+  input.shutdownHooks?.push(() => retention.stop());
   // Verified SCIM tokens are remembered for a few seconds; a revocation anywhere evicts them in
   // every process at once, and while the notices cannot be received nothing is remembered.
   const credentials = createCredentialCache();

@@ -29,6 +29,7 @@ const schema = z.object({
     .min(1024)
     .default(5 * 1024 * 1024),
   SCIM_MAX_RESULTS: z.coerce.number().int().min(1).max(10000).default(1000),
+  PROVISIONING_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   GRAPHQL_INTROSPECTION: booleanString.optional(),
   GRAPHQL_IDE: booleanString.optional(),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
@@ -55,7 +56,12 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly dbPoolMax: number;
   readonly embeddedPgPort: number;
-  readonly scim: { readonly maxBodyBytes: number; readonly maxResults: number };
+  readonly scim: {
+    readonly maxBodyBytes: number;
+    readonly maxResults: number;
+    /** Provisioning-log entries older than this many days are deleted. */
+    readonly logRetentionDays: number;
+  };
   readonly graphql: {
     readonly introspection: boolean;
     readonly ide: boolean;
@@ -111,7 +117,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     dbPoolMax: e.DB_POOL_MAX,
     embeddedPgPort: e.EMBEDDED_PG_PORT,
-    scim: Object.freeze({ maxBodyBytes: e.SCIM_MAX_BODY_BYTES, maxResults: e.SCIM_MAX_RESULTS }),
+    scim: Object.freeze({
+      maxBodyBytes: e.SCIM_MAX_BODY_BYTES,
+      maxResults: e.SCIM_MAX_RESULTS,
+      logRetentionDays: e.PROVISIONING_LOG_RETENTION_DAYS,
+    }),
     graphql: Object.freeze({
       introspection: e.GRAPHQL_INTROSPECTION ?? dev,
       ide: e.GRAPHQL_IDE ?? dev,

@@ -28,6 +28,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_TOKEN: required/);
   });
 
+  it('keeps the provisioning log 30 days unless told otherwise, and refuses a retention below a day', () => {
+    expect(loadConfig({}).scim.logRetentionDays).toBe(30);
+    expect(loadConfig({ PROVISIONING_LOG_RETENTION_DAYS: '90' }).scim.logRetentionDays).toBe(90);
+    expect(() => loadConfig({ PROVISIONING_LOG_RETENTION_DAYS: '0' })).toThrow(
+      /PROVISIONING_LOG_RETENTION_DAYS/,
+    );
+  });
+
   it('trims a trailing slash from PUBLIC_URL and treats empty variables as unset', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://dir.example.com/', PORT: '' }).publicUrl).toBe(
       'https://dir.example.com',

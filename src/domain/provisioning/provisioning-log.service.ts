@@ -107,3 +107,34 @@ export async function listProvisioning(
     createdAt: new Date(r.created_at as string),
   }));
 }
+
+/**
+ * Deletes provisioning-log entries older than `before`, oldest first, `batch` rows per statement
+ * so no statement holds locks or WAL for long. Entries get increasing ids as they are written, so
+ * the old ones are a prefix of the primary key: the first entry at or after `before` bounds it
+ * (found by reading from the oldest, i.e. only the rows about to go), and every batch is a range of
+ * the primary key. Returns how many were deleted.
+ */
+export async function pruneProvisioningLog(em: EntityManager, before: Date, batch = 5000): Promise<number> {
+  const [bound] = await query<{ id: string | null }>(
+    em,
+    `select coalesce(
+       (select id from provisioning_log where created_at >= ? order by id limit 1),
+       (select max(id) + 1 from provisioning_log)) as id`,
+    [before],
+  );
+  if (!bound?.id) return 0;
+  let deleted = 0;
+  for (;;) {
+    const [row] = await query<{ n: number }>(
+      em,
+      `with d as (delete from provisioning_log where id in (
+         select id from provisioning_log where id < ? order by id limit ?) returning 1)
+       select count(*)::int as n from d`,
+      [bound.id, batch],
+    );
+    const n = row?.n ?? 0;
+    deleted += n;
+    if (n < batch) return deleted;
+  }
+}
