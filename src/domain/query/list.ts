@@ -3,7 +3,7 @@ import { DomainError } from '../errors';
 import { isUuid, query } from '../sql';
 import type { Filter, ResourceKind, SortSpec } from './ast';
 import { compileFilter, compileSort, sortExpression } from './compile';
-import { RESOURCE_ALIAS } from './registry';
+import { findAttribute, RESOURCE_ALIAS } from './registry';
 
 /** A page request: offset paging (1-based startIndex) or keyset paging (cursor), never both. */
 export interface ListRequest {
@@ -77,16 +77,6 @@ function cursorError(e: unknown): unknown {
   return typeof code === 'string' && code.startsWith('22') ? invalidCursor() : e;
 }
 
-/** Unique per tenant (an index enforces it), so an equality on it finds at most one row. */
-const UNIQUE_KEYS: Record<ResourceKind, ReadonlySet<string>> = {
-  User: new Set(['id', 'username']),
-  Group: new Set(['id', 'displayname']),
-};
-const CORE_SCHEMA: Record<ResourceKind, string> = {
-  User: 'urn:ietf:params:scim:schemas:core:2.0:user',
-  Group: 'urn:ietf:params:scim:schemas:core:2.0:group',
-};
-
 /**
  * Whether the page query's best plan is the same for every tenant and value: the filter is an
  * equality on a unique key (Entra's `userName eq "…"` and `displayName eq "…"`), which an index
@@ -99,10 +89,9 @@ function planIsValueIndependent(
   extraWhere: boolean,
 ): boolean {
   if (!filter || extraWhere || filter.kind !== 'compare' || filter.op !== 'eq') return false;
-  const { path } = filter;
-  if (path.sub !== undefined || typeof filter.value !== 'string') return false;
-  if (path.schema !== undefined && path.schema !== CORE_SCHEMA[kind]) return false;
-  return UNIQUE_KEYS[kind].has(path.attr.toLowerCase());
+  if (filter.path.sub !== undefined || typeof filter.value !== 'string') return false;
+  const def = findAttribute(kind, filter.path);
+  return def?.kind === 'scalar' && def.unique === true;
 }
 
 /**

@@ -28,6 +28,8 @@ export interface ScalarAttribute {
   readonly sortable: boolean;
   /** The column is a uuid: a value that is not a UUID matches nothing instead of raising. */
   readonly uuid?: boolean;
+  /** An index keeps it unique per tenant: an equality on it finds at most one row. */
+  readonly unique?: boolean;
 }
 
 /** A sub-attribute of a multi-valued attribute; `sql` uses the source's element alias. */
@@ -66,7 +68,7 @@ export type ResolvedAttribute =
   | { readonly def: MultiValuedAttribute; readonly sub?: SubAttribute };
 
 type ScalarOptions = Partial<
-  Pick<ScalarAttribute, 'graphqlField' | 'type' | 'caseExact' | 'sortable' | 'uuid'>
+  Pick<ScalarAttribute, 'graphqlField' | 'type' | 'caseExact' | 'sortable' | 'uuid' | 'unique'>
 >;
 
 function scalar(scimPath: string, schema: string, sql: string, options: ScalarOptions = {}): ScalarAttribute {
@@ -101,9 +103,9 @@ function jsonbMulti(scimPath: string, column: string, subs: SubAttribute[]): Mul
 const STANDARD_SUBS = [jsonSub('value'), jsonSub('display'), jsonSub('type'), jsonSub('primary', 'boolean')];
 
 const USER_ATTRIBUTES: AttributeDef[] = [
-  scalar('id', USER_SCHEMA, 'u.id', { caseExact: true, uuid: true, graphqlField: 'id' }),
+  scalar('id', USER_SCHEMA, 'u.id', { caseExact: true, uuid: true, unique: true, graphqlField: 'id' }),
   scalar('externalId', USER_SCHEMA, 'u.external_id', { caseExact: true, graphqlField: 'externalId' }),
-  scalar('userName', USER_SCHEMA, 'u.user_name', { graphqlField: 'userName' }),
+  scalar('userName', USER_SCHEMA, 'u.user_name', { unique: true, graphqlField: 'userName' }),
   scalar('active', USER_SCHEMA, 'u.active', { type: 'boolean', graphqlField: 'active' }),
   scalar('displayName', USER_SCHEMA, 'u.display_name', { graphqlField: 'displayName' }),
   scalar('name.formatted', USER_SCHEMA, 'u.name_formatted'),
@@ -191,9 +193,9 @@ const USER_ATTRIBUTES: AttributeDef[] = [
 ];
 
 const GROUP_ATTRIBUTES: AttributeDef[] = [
-  scalar('id', GROUP_SCHEMA, 'g.id', { caseExact: true, uuid: true, graphqlField: 'id' }),
+  scalar('id', GROUP_SCHEMA, 'g.id', { caseExact: true, uuid: true, unique: true, graphqlField: 'id' }),
   scalar('externalId', GROUP_SCHEMA, 'g.external_id', { caseExact: true, graphqlField: 'externalId' }),
-  scalar('displayName', GROUP_SCHEMA, 'g.display_name', { graphqlField: 'displayName' }),
+  scalar('displayName', GROUP_SCHEMA, 'g.display_name', { unique: true, graphqlField: 'displayName' }),
   scalar('meta.created', GROUP_SCHEMA, 'g.created_at', { type: 'datetime', graphqlField: 'createdAt' }),
   scalar('meta.lastModified', GROUP_SCHEMA, 'g.updated_at', { type: 'datetime', graphqlField: 'updatedAt' }),
   {
