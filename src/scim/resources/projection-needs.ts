@@ -1,8 +1,13 @@
 import type { ProjectionOptions } from '../protocol/projection';
 
+const CORE_PREFIX = {
+  group: /^urn:ietf:params:scim:schemas:core:2\.0:group:/,
+  user: /^urn:ietf:params:scim:schemas:core:2\.0:user:/,
+};
+
 const named = (list: readonly string[] | undefined, attr: string, schema: 'group' | 'user') =>
   (list ?? []).some((a) => {
-    const n = a.toLowerCase().replace(new RegExp(`^urn:ietf:params:scim:schemas:core:2\\.0:${schema}:`), '');
+    const n = a.toLowerCase().replace(CORE_PREFIX[schema], '');
     return n === attr || n.startsWith(`${attr}.`) || n.startsWith(`${attr}[`);
   });
 
