@@ -17,6 +17,8 @@ export const DOMAIN_ERROR_CODES = [
   'VERSION_MISMATCH',
   'UNAUTHENTICATED',
   'FORBIDDEN',
+  'UNAVAILABLE',
+  'TOO_MANY_REQUESTS',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
@@ -31,6 +33,25 @@ export class DomainError extends Error {
     super(message);
     this.name = 'DomainError';
   }
+}
+
+/**
+ * The service cannot answer now but will soon (the database is unreachable or too slow, the
+ * process is full): clients retry after `retryAfterSeconds` (SCIM and GraphQL send Retry-After).
+ */
+export function unavailable(message: string, retryAfterSeconds = 5): DomainError {
+  return new DomainError('UNAVAILABLE', message, { retryAfterSeconds });
+}
+
+/** The caller (a tenant) is over its share; retry after `retryAfterSeconds`. */
+export function tooManyRequests(message: string, retryAfterSeconds = 1): DomainError {
+  return new DomainError('TOO_MANY_REQUESTS', message, { retryAfterSeconds });
+}
+
+/** Seconds a client should wait before retrying, for errors that carry it. */
+export function retryAfterOf(e: DomainError): number | undefined {
+  const v = e.details.retryAfterSeconds;
+  return typeof v === 'number' ? v : undefined;
 }
 
 export function isDomainError(e: unknown): e is DomainError {

@@ -25,6 +25,8 @@ export function graphqlCode(code: DomainErrorCode): string {
       return code;
     case 'UNAUTHENTICATED':
     case 'FORBIDDEN':
+    case 'UNAVAILABLE':
+    case 'TOO_MANY_REQUESTS':
       return code;
     default:
       return assertNever(code);

@@ -1,4 +1,4 @@
-import { assertNever, isDomainError, type DomainError } from '../domain/errors';
+import { assertNever, isDomainError, retryAfterOf, type DomainError } from '../domain/errors';
 import { FilterSyntaxError } from './protocol/filter/parser';
 import { isScimError, ScimError } from './protocol/errors';
 
@@ -35,6 +35,10 @@ export function domainToScim(err: DomainError): ScimError {
       return new ScimError(401, undefined, message);
     case 'FORBIDDEN':
       return new ScimError(403, undefined, message);
+    case 'UNAVAILABLE':
+      return new ScimError(503, undefined, message, retryAfterOf(err) ?? 5);
+    case 'TOO_MANY_REQUESTS':
+      return new ScimError(429, undefined, message, retryAfterOf(err) ?? 1);
     default:
       return assertNever(code);
   }

@@ -19,4 +19,5 @@ export function sendScim(ctx: Context, status: number, body?: unknown): void {
 export function sendScimError(ctx: Context, err: ScimError): void {
   sendScim(ctx, err.status, toErrorBody(err));
   if (err.status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="scim"');
+  if (err.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(err.retryAfterSeconds));
 }

@@ -36,6 +36,8 @@ export class ScimError extends Error {
     readonly status: number,
     readonly scimType: ScimType | undefined,
     readonly detail: string,
+    /** For 429 and 503: how long the client should wait (sent as Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(detail);
     this.name = 'ScimError';
