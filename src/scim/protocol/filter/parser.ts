@@ -21,6 +21,10 @@ const NAME = /^(?:\$ref|[A-Za-z][A-Za-z0-9_-]*)$/;
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 // Deep nesting is never legitimate and would otherwise exhaust the stack here or in the compiler.
 const MAX_DEPTH = 32;
+// and/or chains are parsed in a loop but build a tree as deep as the chain is long, which every
+// consumer (the SQL compiler, PostgreSQL's parser, the PATCH value-filter walkers) walks recursively:
+// thousands of conditions overflowed the stack (a 500). No client needs more than a few.
+const MAX_CONDITIONS = 200;
 
 /** Parses a SCIM filter expression; throws FilterSyntaxError. */
 export function parseFilter(text: string): Filter {
@@ -56,6 +60,7 @@ class Parser {
   private readonly tokens: Token[];
   private index = 0;
   private depth = 0;
+  private conditions = 0;
 
   constructor(text: string) {
     this.tokens = tokenize(text);
@@ -153,6 +158,10 @@ class Parser {
   }
 
   private parseCondition(path: AttrPath, attrToken: Token): Filter {
+    this.conditions += 1;
+    if (this.conditions > MAX_CONDITIONS) {
+      throw this.error(`Filter has more than ${MAX_CONDITIONS} conditions`, attrToken);
+    }
     const opToken = this.peek();
     const op = opToken.kind === 'word' ? opToken.text.toLowerCase() : '';
     if (op === 'pr') {
@@ -179,7 +188,12 @@ class Parser {
     if (lower === 'true') return true;
     if (lower === 'false') return false;
     if (lower === 'null') return null;
-    if (JSON_NUMBER.test(token.text)) return Number(token.text);
+    if (JSON_NUMBER.test(token.text)) {
+      // 1e999 would become Infinity, which neither JSON nor the database can carry.
+      const number = Number(token.text);
+      if (!Number.isFinite(number)) throw this.error(`Number ${token.text} is out of range`, token);
+      return number;
+    }
     // Microsoft's Postman collection sends unquoted strings: userName eq Test_User_abc.
     return token.text;
   }
