@@ -16,10 +16,12 @@ export function invalidValue(detail: string): ScimError {
 
 /**
  * The value under `key`, matched case-insensitively (RFC 7643 §2.1; Entra and Postman send
- * `UserName`, `"Primary"`). An exact match wins over a case variant. `null` reads as absent.
+ * `UserName`, `"Primary"`). An exact match wins over a case variant. `null` reads as absent. Own
+ * keys only: `key` may come from a client's filter, and `emails[constructor pr]` must not read
+ * Object.prototype (it matched every entry, so a PATCH remove emptied the attribute).
  */
 export function getCI(obj: JsonObject, key: string): unknown {
-  let value = obj[key];
+  let value = Object.hasOwn(obj, key) ? obj[key] : undefined;
   if (value === undefined) {
     const lower = key.toLowerCase();
     const found = Object.keys(obj).find((k) => k.toLowerCase() === lower);
