@@ -40,6 +40,16 @@ const schema = z.object({
   JWT_AUDIENCE: z.string().min(1).optional(),
   JWT_TENANT_CLAIM: z.string().min(1).default('tid'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
+  DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(50).default(3000),
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).default(2000),
+  MAX_INFLIGHT: z.coerce.number().int().min(1).default(256),
+  MAX_QUEUED: z.coerce.number().int().min(0).default(512),
+  QUEUE_TIMEOUT_MS: z.coerce.number().int().min(0).default(2000),
+  TENANT_SHARE: z.coerce.number().min(0.05).max(1).default(0.5),
+  METRICS: booleanString.default(true),
+  METRICS_TENANT_LABELS: booleanString.default(false),
   WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default(1),
 });
 
@@ -76,6 +86,25 @@ export interface Config {
     readonly tenantClaim: string;
   };
   readonly shutdownTimeoutMs: number;
+  readonly db: {
+    /** Server-side limit on one statement (and, plus a margin, the client's wait for its answer). */
+    readonly statementTimeoutMs: number;
+    readonly idleInTransactionTimeoutMs: number;
+    /** Longest wait for a pooled connection before answering 503. */
+    readonly acquireTimeoutMs: number;
+    readonly connectTimeoutMs: number;
+  };
+  readonly admission: {
+    /** Requests served at once per process; more wait in a queue. */
+    readonly maxInflight: number;
+    /** Requests that may wait; beyond, 503 at once. */
+    readonly maxQueued: number;
+    /** Longest wait in the queue before 503. */
+    readonly queueTimeoutMs: number;
+    /** Fraction of maxInflight one tenant may hold; beyond, 429. */
+    readonly tenantShare: number;
+  };
+  readonly metrics: { readonly enabled: boolean; readonly tenantLabels: boolean };
   /** HTTP worker processes (node:cluster); the service keeps no state in memory that needs sharing. */
   readonly workers: number;
 }
@@ -136,6 +165,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tenantClaim: e.JWT_TENANT_CLAIM,
     }),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    db: Object.freeze({
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      acquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
+      connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+    }),
+    admission: Object.freeze({
+      maxInflight: e.MAX_INFLIGHT,
+      maxQueued: e.MAX_QUEUED,
+      queueTimeoutMs: e.QUEUE_TIMEOUT_MS,
+      tenantShare: e.TENANT_SHARE,
+    }),
+    metrics: Object.freeze({ enabled: e.METRICS, tenantLabels: e.METRICS_TENANT_LABELS }),
     workers: e.WORKERS === 'auto' ? availableParallelism() : e.WORKERS,
   });
 }

@@ -1,5 +1,6 @@
 import { startEmbeddedPostgres } from './embedded';
 import { openOrm, migrateUp, type Orm } from './orm';
+import { NO_STATEMENT_TIMEOUTS, type DbTimeouts } from './orm-config';
 
 export interface Database {
   orm: Orm;
@@ -15,6 +16,7 @@ export interface DatabaseOptions {
   dataDir: string;
   embeddedPort: number;
   poolMax: number;
+  timeouts?: Partial<DbTimeouts>;
   log: (msg: string) => void;
 }
 
@@ -26,9 +28,19 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const url = opts.databaseUrl ?? embedded!.url;
   let orm: Orm;
   try {
-    orm = await openOrm({ url, poolMax: opts.poolMax });
-    const applied = await migrateUp(orm);
-    if (applied.length > 0) opts.log(`applied migrations: ${applied.join(', ')}`);
+    // Migrations run without the serving timeouts: an index build may rightly take minutes.
+    const migrator = await openOrm({ url, poolMax: 1, timeouts: NO_STATEMENT_TIMEOUTS });
+    try {
+      const applied = await migrateUp(migrator);
+      if (applied.length > 0) opts.log(`applied migrations: ${applied.join(', ')}`);
+    } finally {
+      await migrator.close(true);
+    }
+    orm = await openOrm({
+      url,
+      poolMax: opts.poolMax,
+      ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
+    });
   } catch (err) {
     await embedded?.stop();
     throw err;

@@ -9,10 +9,45 @@ export interface OrmConfigInput {
   poolMax?: number;
   /** Receives every SQL statement (tests count queries with it). */
   onQuery?: (sql: string) => void;
+  timeouts?: Partial<DbTimeouts>;
 }
+
+/** How long the service waits on PostgreSQL before giving up (and answering 503). */
+export interface DbTimeouts {
+  /** PostgreSQL cancels a statement that runs longer (statement_timeout). */
+  statementTimeoutMs: number;
+  /** PostgreSQL ends a session idle inside a transaction for longer (idle_in_transaction_session_timeout). */
+  idleInTransactionTimeoutMs: number;
+  /** Longest wait for a pooled connection. */
+  acquireTimeoutMs: number;
+  /** Longest wait for a new connection to be established. */
+  connectTimeoutMs: number;
+}
+
+export const DEFAULT_DB_TIMEOUTS: DbTimeouts = {
+  statementTimeoutMs: 15_000,
+  idleInTransactionTimeoutMs: 10_000,
+  acquireTimeoutMs: 3_000,
+  connectTimeoutMs: 2_000,
+};
+
+/**
+ * How long the client waits for any answer: the statement timeout plus a margin. PostgreSQL's own
+ * timeouts cannot fire when the server is frozen or the network is gone; this one can.
+ */
+export function queryReadTimeoutMs(t: DbTimeouts): number {
+  return t.statementTimeoutMs > 0 ? t.statementTimeoutMs + 2_000 : 0;
+}
+
+/** For migrations: an index build on a large table may rightly take minutes. */
+export const NO_STATEMENT_TIMEOUTS: Partial<DbTimeouts> = {
+  statementTimeoutMs: 0,
+  idleInTransactionTimeoutMs: 0,
+};
 
 /** MikroORM options for our schema. Migrations are listed explicitly so tsc output and jest agree. */
 export function ormConfig(input: OrmConfigInput): Options {
+  const timeouts = { ...DEFAULT_DB_TIMEOUTS, ...input.timeouts };
   return {
     driver: PostgreSqlDriver,
     clientUrl: input.url,
@@ -22,7 +57,15 @@ export function ormConfig(input: OrmConfigInput): Options {
     // Entities are fetched explicitly; no implicit transactions around single statements (hot paths).
     implicitTransactions: false,
     forceUtcTimezone: true,
-    pool: { min: 0, max: input.poolMax ?? 10 },
+    pool: {
+      min: 0,
+      max: input.poolMax ?? 10,
+      acquireTimeoutMillis: timeouts.acquireTimeoutMs,
+      createTimeoutMillis: timeouts.connectTimeoutMs,
+      // A failed connect is retried after this long while a request still waits (bounded by the
+      // acquire timeout), not in a tight loop.
+      createRetryIntervalMillis: 250,
+    },
     debug: input.onQuery ? ['query'] : false,
     logger: input.onQuery ? (message: string) => input.onQuery?.(message) : () => undefined,
     allowGlobalContext: false,
@@ -34,7 +77,17 @@ export function ormConfig(input: OrmConfigInput): Options {
       snapshot: false,
     },
     driverOptions: {
-      connection: { application_name: 'checkproof-directory' },
+      connection: {
+        application_name: 'checkproof-directory',
+        // pg sends these only when non-zero; 0 leaves the server's default (none).
+        statement_timeout: timeouts.statementTimeoutMs,
+        idle_in_transaction_session_timeout: timeouts.idleInTransactionTimeoutMs,
+        query_timeout: queryReadTimeoutMs(timeouts) || undefined,
+        connectionTimeoutMillis: timeouts.connectTimeoutMs,
+        // Notice a vanished server or network on idle connections too.
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
+      },
     },
   };
 }

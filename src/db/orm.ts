@@ -21,3 +21,47 @@ export async function migrateDown(orm: Orm, to?: string): Promise<string[]> {
   const reverted = await orm.getMigrator().down(to ? { to } : { to: 0 });
   return reverted.map((m) => m.name);
 }
+
+interface PgClientLike {
+  connection?: { stream?: { destroy(): void } };
+  __knex__disposed?: unknown;
+}
+interface TarnPoolLike {
+  used: Array<{ resource: PgClientLike }>;
+  free: Array<{ resource: PgClientLike }>;
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  numPendingCreates(): number;
+}
+
+function tarnPool(orm: Orm): TarnPoolLike | undefined {
+  const client = orm.em.getConnection().getKnex().client as { pool?: TarnPoolLike };
+  return client.pool;
+}
+
+/** Connections in use, idle, awaited and being opened (for /metrics). */
+export function poolStats(orm: Orm): { used: number; free: number; pending: number; creating: number } {
+  const pool = tarnPool(orm);
+  if (!pool) return { used: 0, free: 0, pending: 0, creating: 0 };
+  return {
+    used: pool.numUsed(),
+    free: pool.numFree(),
+    pending: pool.numPendingAcquires(),
+    creating: pool.numPendingCreates(),
+  };
+}
+
+/**
+ * Closes the socket of every pooled connection, so statements waiting on a database that no longer
+ * answers fail now (answered 503) instead of at their read timeout. knex marks each one disposed
+ * and the pool replaces it when it is next needed.
+ */
+export function resetPool(orm: Orm): void {
+  const pool = tarnPool(orm);
+  if (!pool) return;
+  for (const { resource } of [...pool.used, ...pool.free]) {
+    resource.__knex__disposed ??= new Error('database unreachable: connection reset');
+    resource.connection?.stream?.destroy();
+  }
+}

@@ -1,11 +1,24 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { availabilityOf } from '../db/availability';
 
-/** True when the database answers a trivial query. */
-export async function databaseReachable(em: EntityManager): Promise<boolean> {
+/**
+ * True when the database answers. With a probe running (every served process has one) this reads
+ * its verdict and never waits; otherwise it asks the database, giving up after `timeoutMs`.
+ */
+export async function databaseReachable(em: EntityManager, timeoutMs = 1000): Promise<boolean> {
+  const availability = availabilityOf(em);
+  if (availability) return availability.ready();
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await em.execute('select 1');
-    return true;
+    return await Promise.race([
+      em.execute('select 1').then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
   } catch {
     return false;
+  } finally {
+    clearTimeout(timer);
   }
 }

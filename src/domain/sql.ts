@@ -1,5 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import { DomainError } from './errors';
+import { availabilityOf } from '../db/availability';
+import { DomainError, unavailable } from './errors';
 
 interface PgResult {
   rows: unknown[];
@@ -46,18 +47,22 @@ export async function query<T = Record<string, unknown>>(
   const knex = em.getTransactionContext<Knex.Transaction>() ?? em.getConnection().getKnex();
   const client = knex.client as KnexClientLike;
   const stmt = statement(sql, params, opts.prepare === true);
+  // While the database is known to be down, fail at once (503) rather than queue for a connection.
+  if (!knex.isTransaction && availabilityOf(em)?.down()) throw databaseDown();
   // MikroORM's query logging (debug, and the statement counts the tests assert) still sees it.
   const logger = em.config.getLogger();
   const started = logger.isEnabled('query') ? Date.now() : undefined;
-  const connection = await client.acquireConnection();
+  let connection: PgConnection | undefined;
   try {
-    const result = await connection.query(stmt).catch(async (e: unknown) => {
+    connection = await client.acquireConnection();
+    const conn = connection;
+    const result = await conn.query(stmt).catch(async (e: unknown) => {
       // Another deploy changed a table under a prepared `select *` (rolling upgrade): prepare the
       // text afresh under a new name and, outside a transaction (which the error aborted), retry.
       if (!isStalePlan(e) || !stmt.name) throw e;
       renameStatement(sql);
       if (knex.isTransaction) throw e;
-      return connection.query(statement(sql, params, true));
+      return conn.query(statement(sql, params, true));
     });
     if (started !== undefined) {
       logger.logQuery({
@@ -72,11 +77,29 @@ export async function query<T = Record<string, unknown>>(
     if (started !== undefined) {
       logger.logQuery({ query: stmt.text, params: stmt.values, took: Date.now() - started, level: 'error' });
     }
+    // A statement that timed out on the client may still be running on the server: this
+    // connection's next answer would be that statement's. Never reuse it.
+    if (connection && isReadTimeout(e)) discard(connection);
     throw translateDbError(e);
   } finally {
-    await client.releaseConnection(connection);
+    if (connection) await client.releaseConnection(connection);
   }
 }
+
+function isReadTimeout(e: unknown): boolean {
+  return (e as { message?: string })?.message === 'Query read timeout';
+}
+
+function discard(connection: PgConnection): void {
+  const c = connection as PgConnection & {
+    __knex__disposed?: unknown;
+    connection?: { stream?: { destroy(): void } };
+  };
+  c.__knex__disposed ??= new Error('query read timeout');
+  c.connection?.stream?.destroy();
+}
+
+const databaseDown = () => unavailable('The directory database is unreachable; retry shortly.', 5);
 
 interface Prepared {
   text: string;
@@ -150,8 +173,54 @@ interface PgErrorLike {
   previous?: PgErrorLike;
 }
 
+/** SQLSTATEs meaning the database cannot serve now (not that the statement is wrong). */
+const UNAVAILABLE_STATES = /^(08...|57P0[1-3]|53...|57014|25P03|55P03)$/;
+/** Node socket errors on the way to the database. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+/** pg, knex and MikroORM messages for a lost connection, a timeout, or a pool that gave up. */
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|Query read timeout|not queryable|timeout expired|Timeout acquiring a connection|Unable to acquire a connection|connection timeout|Connection ended unexpectedly/i;
+
+/**
+ * The UNAVAILABLE domain error (503 with Retry-After) for a failure that says the database is
+ * unreachable, overloaded or too slow, rather than that the request is wrong; undefined otherwise.
+ */
+export function asUnavailable(e: unknown): DomainError | undefined {
+  for (
+    let err = e as PgErrorLike & { message?: string; name?: string }, depth = 0;
+    err && depth < 4;
+    depth++
+  ) {
+    if (err instanceof DomainError) return err.code === 'UNAVAILABLE' ? err : undefined;
+    if (
+      typeof err.code === 'string' &&
+      (UNAVAILABLE_STATES.test(err.code) || UNAVAILABLE_CODES.has(err.code))
+    ) {
+      return err.code === '57014' || err.code === '25P03' || err.code === '55P03'
+        ? unavailable('The directory database took too long to answer; retry shortly.', 2)
+        : databaseDown();
+    }
+    if (err.name === 'KnexTimeoutError')
+      return unavailable('The directory database is busy; retry shortly.', 1);
+    if (typeof err.message === 'string' && UNAVAILABLE_MESSAGES.test(err.message)) return databaseDown();
+    err = (err.previous ?? (err as { cause?: unknown }).cause) as typeof err;
+  }
+  return undefined;
+}
+
 /** Translates known constraint violations (by constraint name) to domain errors; others pass through. */
 export function translateDbError(e: unknown): unknown {
+  const down = asUnavailable(e);
+  if (down) return down;
   const err = e as PgErrorLike;
   const code = err?.code ?? err?.previous?.code;
   const constraint = err?.constraint ?? err?.previous?.constraint;
@@ -206,16 +275,23 @@ export async function inTransaction<C extends { em: EntityManager }, T>(
   work: (tx: C) => Promise<T>,
 ): Promise<T> {
   if (ctx.em.isInTransaction()) return work(ctx);
+  if (availabilityOf(ctx.em)?.down()) throw databaseDown();
   const em = ctx.em.fork();
   const connection = em.getConnection('write');
-  const trx = await connection.begin();
+  let trx: Knex.Transaction;
+  try {
+    trx = await connection.begin();
+  } catch (err) {
+    throw translateDbError(err);
+  }
   em.setTransactionContext(trx);
   try {
     const result = await work({ ...ctx, em });
     await connection.commit(trx);
     return result;
   } catch (err) {
-    await connection.rollback(trx);
+    // A rollback on a lost connection fails too; the error worth reporting is the first one.
+    await connection.rollback(trx).catch(() => undefined);
     throw translateDbError(err);
   } finally {
     em.resetTransactionContext();

@@ -1,4 +1,5 @@
 import { assertNever, isDomainError, retryAfterOf, type DomainError } from '../domain/errors';
+import { asUnavailable } from '../domain/sql';
 import { FilterSyntaxError } from './protocol/filter/parser';
 import { isScimError, ScimError } from './protocol/errors';
 
@@ -48,6 +49,9 @@ export function domainToScim(err: DomainError): ScimError {
 export function toScimError(err: unknown): ScimError | undefined {
   if (isScimError(err)) return err;
   if (isDomainError(err)) return domainToScim(err);
+  // A database failure that escaped the domain's translation is still an outage, not a bug.
+  const down = asUnavailable(err);
+  if (down) return domainToScim(down);
   if (err instanceof FilterSyntaxError)
     return new ScimError(400, 'invalidFilter', `Invalid filter: ${err.message}`);
   return undefined;
