@@ -18,11 +18,31 @@ import { listenForNotices } from './db/notifications';
 import { CREDENTIAL_REVOKED_CHANNEL } from './domain/credentials/credential.service';
 import { onCredentialRevoked } from './domain/credentials/credential.events';
 import type Router from '@koa/router';
+import { monitorAvailability, registerAvailability } from './db/availability';
+import { poolStats, resetPool } from './db/orm';
+import { createAdmission } from './http/admission';
+import { createMetrics, type Metrics } from './http/metrics';
+import type { Context } from 'koa';
+import type { DomainError } from './domain/errors';
+import { domainToScim } from './scim/errors';
+import { sendScimError } from './scim/http/respond';
+import { retryAfterOf } from './domain/errors';
+import { graphqlCode } from './graphql/errors';
+
+/** A request refused before either transport saw it (admission), in that transport's shape. */
+function answerRejection(ctx: Context, err: DomainError): void {
+  if (ctx.path.startsWith('/scim/')) return sendScimError(ctx, domainToScim(err));
+  ctx.status = err.code === 'TOO_MANY_REQUESTS' ? 429 : 503;
+  ctx.set('Retry-After', String(retryAfterOf(err) ?? 1));
+  ctx.body = { errors: [{ message: err.message, extensions: { code: graphqlCode(err.code) } }] };
+}
 
 export interface ComposeInput {
   config: Config;
   log: Logger;
   orm: Orm;
+  /** The process's metrics (created once per process; tests get a fresh one per app). */
+  metrics?: Metrics;
   isShuttingDown?: () => boolean;
   /** Receives work to finish before the database closes (e.g. flushing the provisioning log). */
   shutdownHooks?: Array<() => Promise<void>>;
@@ -34,9 +54,20 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
   // The domain runs SQL through the session and never uses its identity map, so one session serves
   // every request (inTransaction forks it for a transaction); a fork per request was pure overhead.
   const session = orm.em;
+  const metrics = input.metrics ?? createMetrics({ tenantLabels: config.metrics.tenantLabels });
+  // Readiness and fail-fast come from a probe on a connection of its own (see availability.ts).
+  const availability = monitorAvailability({
+    url: orm.config.get('clientUrl') ?? '',
+    log,
+    onDown: () => resetPool(orm),
+  });
+  registerAvailability(orm, availability);
   const recordUsage = createUsageRecorder(session, log);
-  const provisioning = createProvisioningWriter(session, log);
-  input.shutdownHooks?.push(() => provisioning.flush());
+  const provisioning = createProvisioningWriter(session, log, { onOutcome: metrics.provisioningLogWrite });
+  input.shutdownHooks?.push(async () => {
+    await provisioning.flush();
+    provisioning.stop();
+  });
   const retention = startProvisioningLogRetention(session, config.scim.logRetentionDays, log);
   input.shutdownHooks?.push(() => retention.stop());
   // Verified SCIM tokens are remembered for a few seconds; a revocation anywhere evicts them in
@@ -53,6 +84,7 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
   input.shutdownHooks?.push(async () => {
     unsubscribe();
     await revocations.close();
+    await availability.stop();
   });
   const schema = await createSchema();
   const graphqlServer = createGraphQLServer(schema, {
@@ -63,6 +95,20 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
     log,
   });
   await graphqlServer.start();
+  // Stopped only after the HTTP drain, so GraphQL operations in flight at SIGTERM finish.
+  input.shutdownHooks?.unshift(() => graphqlServer.stop());
+  const isShuttingDown = input.isShuttingDown ?? (() => false);
+  const admission = createAdmission({
+    ...config.admission,
+    answer: answerRejection,
+    onShed: metrics.shed,
+  });
+  metrics.setSources({
+    pool: () => poolStats(orm),
+    admission: admission.stats,
+    provisioningLog: provisioning.stats,
+    database: () => ({ ready: availability.ready(), down: availability.down() }),
+  });
   const verifyJwt = createJwtVerifier(config.jwt);
   const authenticate = createAuthenticator({
     adminToken: config.adminToken,
@@ -72,7 +118,9 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
   return createApp({
     log,
     session,
-    isShuttingDown: input.isShuttingDown ?? (() => false),
+    isShuttingDown,
+    admission: admission.middleware,
+    ...(config.metrics.enabled ? { metrics } : {}),
     routers: [
       scimRouter({
         settings: {
@@ -83,6 +131,7 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
         recordUsage,
         provisioning,
         credentials,
+        enterTenant: admission.enterTenant,
       }) as unknown as Router<RequestState>,
     ],
     middleware: await graphqlMiddleware({

@@ -4,7 +4,8 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase } from './db/database';
 import { openOrm } from './db/orm';
 import { createLogger, type Logger } from './http/logger';
-import { serve } from './serve';
+import { serve, withTimeout } from './serve';
+import { aggregateForWorkers } from './http/metrics';
 
 /**
  * Composition root: config → database (embedded unless DATABASE_URL) → migrations → HTTP.
@@ -21,11 +22,13 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     embeddedPort: config.embeddedPgPort,
     poolMax: config.workers > 1 ? 2 : config.dbPoolMax,
+    timeouts: config.db,
     log: (msg) => log.info(msg),
   });
-  let stopServing: () => Promise<void>;
+  let stopServing: (deadline: number) => Promise<void>;
   let port = config.port;
   if (config.workers > 1) {
+    aggregateForWorkers();
     ({ stop: stopServing } = await forkWorkers(config, log, db.url));
   } else {
     const serving = await serve(config, log, db.orm);
@@ -48,10 +51,12 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
-    log.info({ signal }, 'shutting down: draining requests');
-    await stopServing();
-    await db.close();
-    log.info('stopped');
+    log.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: draining requests');
+    const deadline = exitBy(config.shutdownTimeoutMs, log);
+    // The last half second (or tenth) is for closing the pool and the embedded database.
+    await stopServing(deadline - Math.min(500, config.shutdownTimeoutMs / 10));
+    const closed = await withTimeout(db.close(), Math.max(250, deadline - Date.now()));
+    log.info({ clean: closed }, 'stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -76,6 +81,19 @@ function readConfig(): Config {
   }
 }
 
+/**
+ * Arms a timer that ends the process at the shutdown deadline whatever is still pending (a database
+ * that does not answer must not keep a deploy waiting); returns the deadline.
+ */
+function exitBy(timeoutMs: number, log: Logger): number {
+  const deadline = Date.now() + timeoutMs;
+  setTimeout(() => {
+    log.warn({ timeoutMs }, 'shutdown did not finish in time; exiting');
+    process.exit(1);
+  }, timeoutMs + 250).unref();
+  return deadline;
+}
+
 /** Forks HTTP workers (same admin token, the primary's database URL); replaces any that crash. */
 async function forkWorkers(config: Config, log: Logger, databaseUrl: string) {
   let stopping = false;
@@ -93,14 +111,20 @@ async function forkWorkers(config: Config, log: Logger, databaseUrl: string) {
     });
   await Promise.all(Array.from({ length: config.workers }, fork));
   return {
-    stop: async () => {
+    /** Asks every worker to drain; one still running at the deadline is killed. */
+    stop: async (deadline: number) => {
       stopping = true;
       const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
       await Promise.all(
         workers.map(
           (w) =>
             new Promise<void>((resolve) => {
-              w.once('exit', () => resolve());
+              if (w.isDead()) return resolve();
+              const timer = setTimeout(() => w.process.kill('SIGKILL'), Math.max(0, deadline - Date.now()));
+              w.once('exit', () => {
+                clearTimeout(timer);
+                resolve();
+              });
               w.process.kill('SIGTERM');
             }),
         ),
@@ -111,15 +135,21 @@ async function forkWorkers(config: Config, log: Logger, databaseUrl: string) {
 
 /** A cluster worker: connects to the primary's database and serves HTTP. */
 async function runWorker(config: Config, log: Logger): Promise<void> {
-  const orm = await openOrm({ url: config.databaseUrl!, poolMax: config.dbPoolMax });
+  const orm = await openOrm({ url: config.databaseUrl!, poolMax: config.dbPoolMax, timeouts: config.db });
   const serving = await serve(config, log, orm);
+  let stopping = false;
   const stop = async () => {
-    await serving.stop();
-    await orm.close(true);
+    if (stopping) return;
+    stopping = true;
+    // A little earlier than the primary's deadline, which kills workers still running then.
+    const deadline = exitBy(Math.max(0, config.shutdownTimeoutMs - 300), log);
+    await serving.stop(deadline - Math.min(300, config.shutdownTimeoutMs / 10));
+    await withTimeout(orm.close(true), Math.max(100, deadline - Date.now()));
     process.exit(0);
   };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => undefined); // the primary coordinates Ctrl-C
+  // `on`, not `once`: a second SIGTERM must not fall through to Node's default (instant exit).
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => undefined); // the primary coordinates Ctrl-C
 }
 
 main().catch((err: unknown) => {

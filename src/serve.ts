@@ -2,27 +2,66 @@ import type { Config } from './config';
 import type { Orm } from './db/orm';
 import { buildApp } from './compose';
 import type { Logger } from './http/logger';
-import { closeServer, listen } from './http/server';
+import { createMetrics, shareWithPrimary } from './http/metrics';
+import { drainServer, listen } from './http/server';
 
 export interface Serving {
   port: number;
-  /** Stops accepting, drains in-flight requests, runs shutdown hooks (the ORM stays open). */
-  stop(): Promise<void>;
+  /**
+   * Marks the process not ready, stops accepting, lets in-flight requests finish (answered with
+   * `Connection: close`), then runs the shutdown hooks (GraphQL stop, provisioning-log flush, …),
+   * all within `deadline` (a Date.now() value). The ORM stays open.
+   */
+  stop(deadline: number): Promise<void>;
 }
 
 /** Builds the app over an open ORM and listens (in the single process or in a cluster worker). */
 export async function serve(config: Config, log: Logger, orm: Orm): Promise<Serving> {
   let shuttingDown = false;
   const hooks: Array<() => Promise<void>> = [];
-  const app = await buildApp({ config, log, orm, isShuttingDown: () => shuttingDown, shutdownHooks: hooks });
+  const metrics = createMetrics({ tenantLabels: config.metrics.tenantLabels });
+  shareWithPrimary(metrics.registry);
+  const app = await buildApp({
+    config,
+    log,
+    orm,
+    metrics,
+    isShuttingDown: () => shuttingDown,
+    shutdownHooks: hooks,
+  });
   const { server, port } = await listen(app, config.port, config.host);
   return {
     port,
-    stop: async () => {
+    stop: async (deadline) => {
       shuttingDown = true;
-      await closeServer(server, config.shutdownTimeoutMs);
-      for (const hook of hooks)
-        await hook().catch((err: unknown) => log.warn({ err }, 'shutdown hook failed'));
+      // Keep a fifth of the time (at most 2 s) for the hooks after the last request.
+      const budget = deadline - Date.now();
+      const drained = await drainServer(server, {
+        timeoutMs: Math.max(0, budget - Math.min(2000, budget / 5)),
+      });
+      if (!drained) log.warn('shutdown: requests still running at the deadline were cut off');
+      for (const hook of hooks) {
+        const left = deadline - Date.now();
+        const finished = await withTimeout(hook(), Math.max(0, left)).catch((err: unknown) => {
+          log.warn({ err }, 'shutdown hook failed');
+          return true;
+        });
+        if (!finished) {
+          log.warn('shutdown: out of time; skipping the remaining shutdown work');
+          break;
+        }
+      }
     },
   };
+}
+
+/** Resolves true when `work` settles within `ms`, false otherwise (the work is left behind). */
+export function withTimeout(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work.then(() => true),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

@@ -70,6 +70,9 @@ export function createGraphQLServer(
   return new ApolloServer<GraphQLContext>({
     schema,
     introspection: opts.introspection,
+    // Shutdown is ours (serve.ts): Apollo's own SIGTERM handler stops it before the HTTP drain and
+    // then re-raises the signal, which killed cluster workers with requests in flight.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: opts.exposeStack,
     // Our IDE is served from local files (these networks have no internet), not Apollo's CDN page.
     plugins: [

@@ -1,8 +1,11 @@
 import Koa from 'koa';
 import type Router from '@koa/router';
 import type { DbSession } from '../domain/context';
+import { asUnavailable } from '../domain/sql';
+import { retryAfterOf } from '../domain/errors';
 import { healthRoutes } from './health';
 import type { Logger } from './logger';
+import { metricsText, type Metrics } from './metrics';
 import { requestContext } from './request-context';
 import type { RequestState } from './state';
 
@@ -11,17 +14,22 @@ export interface AppParts {
   /** The database session every request uses (see DbSession). */
   session: DbSession;
   isShuttingDown: () => boolean;
+  /** Admission control for the façades (health probes and /metrics bypass it). */
+  admission?: Koa.Middleware<RequestState>;
+  /** Served at /metrics and fed by every request; omitted when metrics are off. */
+  metrics?: Metrics;
   /** Routers and middleware of the façades, mounted after the shared request context. */
   routers?: Router<RequestState>[];
   middleware?: Koa.Middleware<RequestState>[];
 }
 
-/** The Koa application: request context, health probes, then the façades. */
+/** The Koa application: request context, health probes and metrics, admission, then the façades. */
 export function createApp(parts: AppParts): Koa<RequestState> {
   const app = new Koa<RequestState>();
   app.proxy = true;
   app.silent = true;
-  app.use(requestContext(parts.log, parts.session));
+  if (parts.metrics) app.use(parts.metrics.middleware);
+  app.use(requestContext(parts.log, parts.session, parts.isShuttingDown));
   // Admins paste Provisioning URLs with a trailing slash; Entra then requests …/<tenant>//Users.
   app.use(async (ctx, next) => {
     if (ctx.path.includes('//')) ctx.path = ctx.path.replace(/\/{2,}/g, '/');
@@ -31,13 +39,33 @@ export function createApp(parts: AppParts): Koa<RequestState> {
     try {
       await next();
     } catch (err) {
-      ctx.state.log.error({ err }, 'unhandled error');
+      const down = asUnavailable(err);
+      if (down) {
+        ctx.status = 503;
+        ctx.set('Retry-After', String(retryAfterOf(down) ?? 5));
+        ctx.body = { error: down.message, requestId: ctx.state.requestId };
+        ctx.state.errorReason = down.message;
+        return;
+      }
+      ctx.state.log.error(
+        { err, tenantId: ctx.state.tenantId, method: ctx.method, path: ctx.path },
+        'unhandled error',
+      );
       ctx.status = 500;
       ctx.body = { error: 'internal server error', requestId: ctx.state.requestId };
     }
   });
   const health = healthRoutes(parts.isShuttingDown);
   app.use(health.routes());
+  const metrics = parts.metrics;
+  if (metrics) {
+    app.use(async (ctx, next) => {
+      if (ctx.path !== '/metrics' || ctx.method !== 'GET') return next();
+      ctx.body = await metricsText(metrics.registry);
+      ctx.type = metrics.registry.contentType;
+    });
+  }
+  if (parts.admission) app.use(parts.admission);
   for (const router of parts.routers ?? []) app.use(router.routes()).use(router.allowedMethods());
   for (const mw of parts.middleware ?? []) app.use(mw);
   return app;

@@ -9,6 +9,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** A request's state; its child logger is made on first use (most requests never log). */
 class State implements RequestState {
   #log: Logger | undefined;
+  tenantId: string | undefined;
+  errorReason: string | undefined;
   constructor(
     readonly requestId: string,
     readonly em: DbSession,
@@ -21,9 +23,15 @@ class State implements RequestState {
 
 /**
  * Gives each request an id (a well-formed incoming X-Request-Id is kept), a logger that stamps it
- * on every line, and the database session; logs one line per request.
+ * on every line, and the database session; logs one line per request (with the tenant, and the
+ * reason of a 4xx or 5xx). While the process drains, every answer carries `Connection: close`, so
+ * keep-alive clients move to another instance instead of being cut off later.
  */
-export function requestContext(log: Logger, em: DbSession): Middleware<RequestState> {
+export function requestContext(
+  log: Logger,
+  em: DbSession,
+  isShuttingDown: () => boolean = () => false,
+): Middleware<RequestState> {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
     const incoming = ctx.get('x-request-id');
@@ -33,10 +41,22 @@ export function requestContext(log: Logger, em: DbSession): Middleware<RequestSt
     try {
       await next();
     } finally {
-      if (log.isLevelEnabled('info') && ctx.path !== '/healthz' && ctx.path !== '/readyz') {
+      if (isShuttingDown()) ctx.set('Connection', 'close');
+      const status = ctx.status;
+      // 500 is ours to fix; 503/429 are load or an outage; a 4xx is the client's (reason logged).
+      const level = status === 500 ? 'error' : status >= 500 || status === 429 ? 'warn' : 'info';
+      if (log.isLevelEnabled(level) && ctx.path !== '/healthz' && ctx.path !== '/readyz') {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        ctx.state.log.info(
-          { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 },
+        const { tenantId, errorReason } = ctx.state;
+        ctx.state.log[level](
+          {
+            method: ctx.method,
+            path: ctx.path,
+            status,
+            ms: Math.round(ms * 10) / 10,
+            ...(tenantId ? { tenantId } : {}),
+            ...(errorReason ? { reason: errorReason } : {}),
+          },
           'request',
         );
       }

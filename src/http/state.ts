@@ -7,4 +7,8 @@ export interface RequestState {
   log: Logger;
   /** The database session (shared; see DbSession). */
   em: DbSession;
+  /** The tenant the request acts in, once known (for log lines and metrics). */
+  tenantId?: string;
+  /** Why the request failed, for 4xx and 5xx answers (logged on the request line, never secrets). */
+  errorReason?: string;
 }

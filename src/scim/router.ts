@@ -21,6 +21,7 @@ import { groupToScim } from './protocol/group-mapper';
 import { listResponse } from './protocol/list-response';
 import { readSearchBody } from './http/body';
 import { readListParams } from './http/list-params';
+import { isUuid } from '../domain/sql';
 
 export interface ScimDeps {
   settings: ScimSettings;
@@ -28,6 +29,8 @@ export interface ScimDeps {
   provisioning: ProvisioningWriter;
   /** Verified tokens, evicted when revoked (see compose). */
   credentials: CredentialCache;
+  /** Takes one of the tenant's request slots (admission control); throws 429 when it has none. */
+  enterTenant?: (tenantId: string) => () => void;
 }
 
 /**
@@ -49,25 +52,52 @@ function scimErrorsAndLog(deps: ScimDeps): Middleware<ScimState> {
         errorDetail = scimErr.detail;
         sendScimError(ctx, scimErr);
       } else {
-        ctx.state.log.error({ err }, 'unexpected SCIM error');
+        ctx.state.log.error(
+          { err, tenantId: ctx.state.tenantId, method: ctx.method, path: ctx.path },
+          'unexpected SCIM error',
+        );
         errorDetail = `Internal error (request id ${ctx.state.requestId}).`;
         sendScimError(ctx, new ScimError(500, undefined, errorDetail));
       }
+      ctx.state.errorReason = errorDetail;
     }
     const scim = ctx.state.scim;
-    if (scim) {
+    // Failed authentication is the most common setup mistake (a wrong or expired token): it goes
+    // to the log of the tenant named in the URL, if that tenant exists (the insert skips others).
+    const tenantId = scim?.dctx.tenantId ?? (ctx.status === 401 ? urlTenant(ctx) : undefined);
+    if (tenantId) {
       const entry = {
-        tenantId: scim.dctx.tenantId,
+        tenantId,
         requestId: ctx.state.requestId,
         method: ctx.method,
         path: ctx.path.replace(/^\/scim\/v2\/[^/]+/i, '') || '/',
         status: ctx.status,
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
         errorDetail,
-        warnings: scim.dctx.warnings,
-        operations: scim.body === undefined ? null : redactForLog(scim.body),
+        warnings: scim?.dctx.warnings ?? [],
+        operations: scim?.body === undefined ? null : redactForLog(scim.body),
       };
       deps.provisioning.write(entry);
+    }
+  };
+}
+
+/** The tenant id in the request's URL, when it is a UUID (not yet authenticated). */
+function urlTenant(ctx: Context): string | undefined {
+  const id = (ctx.params as Record<string, string> | undefined)?.tenantId?.toLowerCase();
+  return isUuid(id) ? id : undefined;
+}
+
+/** Holds one of the tenant's admission slots for the rest of the request. */
+function tenantShare(enter: (tenantId: string) => () => void): Middleware<ScimState> {
+  return async (ctx, next) => {
+    const tenantId = ctx.state.scim.dctx.tenantId;
+    ctx.state.tenantId = tenantId;
+    const release = enter(tenantId);
+    try {
+      await next();
+    } finally {
+      release();
     }
   };
 }
@@ -90,6 +120,7 @@ export function scimRouter(deps: ScimDeps): Router<ScimState> {
   const router = new Router<ScimState>({ prefix: '/scim/v2/:tenantId', sensitive: false, strict: false });
   router.use(scimErrorsAndLog(deps));
   router.use(scimAuth(settings, deps.recordUsage, deps.credentials));
+  if (deps.enterTenant) router.use(tenantShare(deps.enterTenant));
   for (const sub of [userRoutes(settings), groupRoutes(settings), discoveryRoutes(settings)]) {
     router.use(sub.routes(), sub.allowedMethods({ throw: false }));
   }

@@ -44,7 +44,8 @@ export function redactForLog(body: unknown): unknown {
 }
 
 /**
- * Appends entries to tenants' provisioning logs in one INSERT. The batch travels as a single jsonb
+ * Appends entries to tenants' provisioning logs in one INSERT. An entry for a tenant id that does
+ * not exist (a request that failed authentication with a made-up Provisioning URL) is skipped. The batch travels as a single jsonb
  * parameter: a VALUES list with thousands of placeholders made the client-side query formatting
  * the most expensive step of a SCIM request.
  */
@@ -67,9 +68,10 @@ export async function recordProvisioningBatch(
   await query(
     em,
     `insert into provisioning_log (tenant_id, request_id, method, path, status, duration_ms, error_detail, warnings, operations)
-     select tenant_id, request_id, method, path, status, duration_ms, error_detail, coalesce(warnings, '{}'), operations
+     select x.tenant_id, request_id, method, path, status, duration_ms, error_detail, coalesce(warnings, '{}'), operations
      from jsonb_to_recordset(?::jsonb) as x(tenant_id uuid, request_id text, method text, path text, status smallint,
-       duration_ms real, error_detail text, warnings text[], operations jsonb)`,
+       duration_ms real, error_detail text, warnings text[], operations jsonb)
+     join tenant t on t.id = x.tenant_id`,
     [json(rows)],
     PREPARE,
   );

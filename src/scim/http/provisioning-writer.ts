@@ -3,29 +3,90 @@ import {
   recordProvisioningBatch,
   type ProvisioningLogInput,
 } from '../../domain/provisioning/provisioning-log.service';
+import { isDomainError } from '../../domain/errors';
 import type { Logger } from '../../http/logger';
+
+export interface ProvisioningWriterOptions {
+  maxBatch?: number;
+  /** How long an entry may wait so that a burst shares one INSERT. */
+  delayMs?: number;
+  /** Entries kept while the database is unreachable; the oldest beyond it are dropped (and counted). */
+  maxQueued?: number;
+  /** Told how many entries were written, failed a batch (and are retried), or dropped. */
+  onOutcome?: (outcome: 'written' | 'failed' | 'dropped', entries: number) => void;
+}
+
+interface Queued {
+  entry: ProvisioningLogInput;
+  at: number;
+}
 
 /**
  * Writes provisioning-log entries off the request path in batches: entries gathered over a few
  * milliseconds (or while a write is in flight) go out together in one multi-row INSERT, so under
  * load it is one statement per batch instead of one per request.
+ *
+ * An entry is never dropped because a write failed: a batch that fails because the database is
+ * unreachable stays queued and is retried with backoff; a batch that fails for any other reason is
+ * written entry by entry, so one bad entry cannot hold back the rest. Only past `maxQueued`
+ * entries (a long outage) are the oldest dropped, counted and logged.
  */
-export function createProvisioningWriter(em: DbSession, log: Logger, maxBatch = 500, delayMs = 50) {
-  let queue: ProvisioningLogInput[] = [];
+export function createProvisioningWriter(
+  em: DbSession,
+  log: Logger,
+  options: ProvisioningWriterOptions = {},
+) {
+  const maxBatch = options.maxBatch ?? 500;
+  const delayMs = options.delayMs ?? 50;
+  const maxQueued = options.maxQueued ?? 50_000;
+  const outcome = options.onOutcome ?? (() => undefined);
+  let queue: Queued[] = [];
   let inFlight: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let backoffMs = 0;
+  let stopped = false;
+
+  const writeBatch = async (batch: Queued[]): Promise<boolean> => {
+    try {
+      await recordProvisioningBatch(
+        em,
+        batch.map((q) => q.entry),
+      );
+      outcome('written', batch.length);
+      return true;
+    } catch (err) {
+      outcome('failed', batch.length);
+      if (isDomainError(err) && err.code === 'UNAVAILABLE') {
+        log.warn({ err: err.message, entries: batch.length }, 'provisioning log not written yet; retrying');
+        return false;
+      }
+      if (batch.length === 1) {
+        outcome('dropped', 1);
+        log.error(
+          { err, requestId: batch[0]!.entry.requestId },
+          'provisioning-log entry rejected by the database',
+        );
+        return true;
+      }
+      for (const one of batch) if (!(await writeBatch([one]))) return false;
+      return true;
+    }
+  };
 
   const drain = async (): Promise<void> => {
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch);
-      queue = queue.slice(batch.length);
-      try {
-        await recordProvisioningBatch(em, batch);
-      } catch (err) {
-        log.warn({ err: String(err), entries: batch.length }, 'could not write the provisioning log');
+      if (!(await writeBatch(batch))) {
+        backoffMs = Math.min(backoffMs ? backoffMs * 2 : 250, 5_000);
+        return;
       }
+      backoffMs = 0;
+      // Remove exactly what was written: the queue may have changed during the write.
+      const written = new Set(batch);
+      queue = queue.filter((q) => !written.has(q));
     }
   };
-  let timer: NodeJS.Timeout | undefined;
+
   const kick = () => {
     if (inFlight) return;
     inFlight = drain().finally(() => {
@@ -33,30 +94,51 @@ export function createProvisioningWriter(em: DbSession, log: Logger, maxBatch = 
       if (queue.length > 0) schedule();
     });
   };
-  // Entries wait at most `delayMs`, so a burst of requests shares one INSERT.
   const schedule = () => {
-    if (timer || inFlight) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      kick();
-    }, delayMs);
+    if (timer || inFlight || stopped) return;
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        kick();
+      },
+      Math.max(delayMs, backoffMs),
+    );
     timer.unref();
   };
   return {
     write(entry: ProvisioningLogInput): void {
-      if (queue.length >= 50_000) return; // the database is unreachable; do not grow without bound
-      queue.push(entry);
-      if (queue.length >= maxBatch) kick();
+      if (queue.length >= maxQueued) {
+        queue.shift();
+        outcome('dropped', 1);
+        if (queue.length % 1000 === 0)
+          log.error({ maxQueued }, 'provisioning log backlog full: dropping oldest entries');
+      }
+      queue.push({ entry, at: Date.now() });
+      if (queue.length >= maxBatch && backoffMs === 0) kick();
       else schedule();
     },
-    /** Resolves once every queued entry has been written (shutdown, tests). */
+    /** Entries waiting and the age of the oldest (for /metrics). */
+    stats(): { queued: number; oldestAgeSeconds: number } {
+      const first = queue[0];
+      return { queued: queue.length, oldestAgeSeconds: first ? (Date.now() - first.at) / 1000 : 0 };
+    },
+    /**
+     * Writes what is queued (shutdown, tests), retrying while the database is unreachable; the
+     * caller bounds how long it may take. Resolves when the queue is empty.
+     */
     async flush(): Promise<void> {
-      while (inFlight || queue.length > 0) {
+      while (queue.length > 0 || inFlight) {
         if (timer) clearTimeout(timer);
         timer = undefined;
         kick();
         await inFlight;
+        if (queue.length > 0 && backoffMs > 0) await new Promise((r) => setTimeout(r, backoffMs));
       }
+    },
+    /** Stops scheduling writes (after the final flush). */
+    stop(): void {
+      stopped = true;
+      if (timer) clearTimeout(timer);
     },
   };
 }
