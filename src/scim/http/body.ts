@@ -30,7 +30,7 @@ export async function readJsonBody(ctx: Context, maxBytes: number): Promise<unkn
       `The request body is not valid JSON: ${(err as Error).message}`,
     );
   }
-  const nul = findNul(parsed, '');
+  const nul = findNul(parsed);
   if (nul !== undefined) {
     throw new ScimError(
       400,
@@ -78,25 +78,51 @@ export async function readSearchBody(ctx: Context, maxBytes: number): Promise<Re
   return body as Record<string, unknown>;
 }
 
+/** No SCIM body is nested this deep (a PATCH with an extension value is 5 levels); deeper is hostile. */
+export const MAX_BODY_DEPTH = 64;
+
+type Pending = { value: unknown; path: string; depth: number } | { key: string; path: string };
+
 /**
- * The path of the first string (key or value) holding U+0000, which PostgreSQL text and jsonb
- * cannot store; undefined when there is none.
+ * One pass over a parsed body, iterative so that no nesting can overflow the stack: throws 400
+ * invalidSyntax for a body nested deeper than MAX_BODY_DEPTH (so the recursive walks after it —
+ * PATCH values, projection, the provisioning log — never see one), and returns the path of the
+ * first string (key or value, depth-first in document order) holding U+0000, which PostgreSQL
+ * text and jsonb cannot store; undefined when there is none.
  */
-function findNul(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findNul(value[i], `${path}[${i}]`);
-      if (found !== undefined) return found;
+export function findNul(body: unknown): string | undefined {
+  const stack: Pending[] = [{ value: body, path: '', depth: 0 }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    if ('key' in item) {
+      if (item.key.includes('\u0000')) return item.path;
+      continue;
     }
-    return undefined;
-  }
-  if (value === null || typeof value !== 'object') return undefined;
-  for (const [key, v] of Object.entries(value)) {
-    const at = path ? `${path}.${key}` : key;
-    if (key.includes('\u0000')) return at;
-    const found = findNul(v, at);
-    if (found !== undefined) return found;
+    const { value, path, depth } = item;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return path;
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_BODY_DEPTH) {
+      throw new ScimError(
+        400,
+        'invalidSyntax',
+        `The request body is nested more than ${MAX_BODY_DEPTH} levels deep.`,
+      );
+    }
+    // Pushed in reverse so they pop in document order; a key is checked before its value.
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--)
+        stack.push({ value: value[i], path: `${path}[${i}]`, depth: depth + 1 });
+      continue;
+    }
+    const entries = Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, v] = entries[i]!;
+      const at = path ? `${path}.${key}` : key;
+      stack.push({ value: v, path: at, depth: depth + 1 });
+      stack.push({ key, path: at });
+    }
   }
   return undefined;
 }

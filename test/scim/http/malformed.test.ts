@@ -297,3 +297,53 @@ describe('SCIM: no client mistake produces a 5xx, and every answer is a SCIM bod
     expect(user.body.userName).toBe('a@contoso.com');
   });
 });
+
+describe('SCIM: deeply nested JSON bodies are refused with 400, never a stack overflow', () => {
+  const deepArray = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
+  /** A user with `levels` objects nested under "x": the body is levels + 1 deep. */
+  const deepObject = (levels: number, userName = 'deep@x.com') =>
+    `{"userName":"${userName}","x":${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}}`;
+
+  it.each([
+    ['POST', '/Users', deepArray],
+    ['POST', '/Groups', deepArray],
+    ['POST', '/.search', deepArray],
+    ['POST', '/Users/.search', deepArray],
+    ['PATCH', '/Users/{user}', deepArray],
+    ['PUT', '/Groups/{group}', deepArray],
+    ['POST', '/Users', deepObject(5_000)],
+    [
+      'PATCH',
+      '/Users/{user}',
+      `{"Operations":[{"op":"add","path":"title","value":${'['.repeat(70)}"x"${']'.repeat(70)}}]}`,
+    ],
+  ])('%s %s answers 400 invalidSyntax', async (method, path, body) => {
+    const res = await fetch(`${scim.base}${path.replace('{user}', userId).replace('{group}', groupId)}`, {
+      method,
+      headers: { authorization: `Bearer ${scim.token}`, 'content-type': 'application/scim+json' },
+      body,
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/scim\+json/);
+    const error = (await res.json()) as { status: string; scimType: string; detail: string };
+    expect(error).toMatchObject({ status: '400', scimType: 'invalidSyntax' });
+    expect(error.detail).toContain('nested more than 64 levels');
+  });
+
+  it('accepts a body nested 64 levels deep (the limit is not off by one)', async () => {
+    const res = await scim.req('POST', '/Users', deepObject(63, 'deep64@x.com'));
+    expect(res.status).toBe(201);
+    const tooDeep = await scim.req('POST', '/Users', deepObject(64, 'deep65@x.com'));
+    expect(tooDeep.status).toBe(400);
+  });
+
+  it('still names the first NUL by its path', async () => {
+    const res = await scim.req(
+      'POST',
+      '/Users',
+      '{"userName":"n@x.com","emails":[{"value":"ok"},{"value":"a\\u0000"}]}',
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toContain('emails[1].value contains the NUL character');
+  });
+});
