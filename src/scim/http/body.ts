@@ -17,7 +17,7 @@ export async function readJsonBody(ctx: Context, maxBytes: number): Promise<unkn
   }
   const declared = Number(ctx.get('content-length') || 0);
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  const text = (await readRaw(ctx.req, maxBytes)).toString('utf8').replace(/^\uFEFF/, '');
+  const text = decodeUtf8(await readRaw(ctx.req, maxBytes)).replace(/^\uFEFF/, '');
   if (text.trim() === '')
     throw new ScimError(400, 'invalidSyntax', 'The request body is empty; a JSON object is required.');
   let parsed: unknown;
@@ -125,6 +125,20 @@ export function findNul(body: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * JSON is UTF-8 (RFC 8259 §8.1). Bytes that are not were silently replaced by U+FFFD, so a user
+ * could be stored under a name its sender never wrote; they are refused instead.
+ */
+function decodeUtf8(bytes: Buffer): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new ScimError(400, 'invalidSyntax', 'The request body is not valid UTF-8.');
+  }
 }
 
 function tooLarge(maxBytes: number): ScimError {
