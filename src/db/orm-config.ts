@@ -45,6 +45,8 @@ export const NO_STATEMENT_TIMEOUTS: Partial<DbTimeouts> = {
   idleInTransactionTimeoutMs: 0,
 };
 
+const quiet = () => undefined;
+
 /** MikroORM options for our schema. Migrations are listed explicitly so tsc output and jest agree. */
 export function ormConfig(input: OrmConfigInput): Options {
   const timeouts = { ...DEFAULT_DB_TIMEOUTS, ...input.timeouts };
@@ -77,6 +79,9 @@ export function ormConfig(input: OrmConfigInput): Options {
       snapshot: false,
     },
     driverOptions: {
+      // knex would print plain-text lines ("Connection Error: …") to the console; the probe and
+      // the request log already say when the database is unreachable, as JSON.
+      log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet },
       connection: {
         application_name: 'checkproof-directory',
         // pg sends these only when non-zero; 0 leaves the server's default (none).

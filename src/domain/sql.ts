@@ -54,7 +54,11 @@ export async function query<T = Record<string, unknown>>(
   const started = logger.isEnabled('query') ? Date.now() : undefined;
   let connection: PgConnection | undefined;
   try {
-    connection = await client.acquireConnection();
+    connection = await client.acquireConnection().catch((e: unknown) => {
+      // Whatever stops us getting a connection (refused, not accepting connections, too many
+      // clients, the pool's acquire timeout) is the database being unavailable, not a bug.
+      throw asUnavailable(e) ?? databaseDown();
+    });
     const conn = connection;
     const result = await conn.query(stmt).catch(async (e: unknown) => {
       // Another deploy changed a table under a prepared `select *` (rolling upgrade): prepare the
@@ -174,7 +178,7 @@ interface PgErrorLike {
 }
 
 /** SQLSTATEs meaning the database cannot serve now (not that the statement is wrong). */
-const UNAVAILABLE_STATES = /^(08...|57P0[1-3]|53...|57014|25P03|55P03)$/;
+const UNAVAILABLE_STATES = /^(08...|57P0[1-3]|53...|57014|25P03|55P03|55000|3D000|28...)$/;
 /** Node socket errors on the way to the database. */
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -282,7 +286,8 @@ export async function inTransaction<C extends { em: EntityManager }, T>(
   try {
     trx = await connection.begin();
   } catch (err) {
-    throw translateDbError(err);
+    // BEGIN fails only when no connection can be had.
+    throw asUnavailable(err) ?? databaseDown();
   }
   em.setTransactionContext(trx);
   try {

@@ -62,9 +62,10 @@ function scimErrorsAndLog(deps: ScimDeps): Middleware<ScimState> {
       ctx.state.errorReason = errorDetail;
     }
     const scim = ctx.state.scim;
-    // Failed authentication is the most common setup mistake (a wrong or expired token): it goes
-    // to the log of the tenant named in the URL, if that tenant exists (the insert skips others).
-    const tenantId = scim?.dctx.tenantId ?? (ctx.status === 401 ? urlTenant(ctx) : undefined);
+    // A request that failed before or during authentication (a wrong or expired token is the most
+    // common setup mistake; or the database was down) goes to the log of the tenant named in the
+    // URL, if that tenant exists (the insert skips others).
+    const tenantId = scim?.dctx.tenantId ?? urlTenant(ctx);
     if (tenantId) {
       const entry = {
         tenantId,
