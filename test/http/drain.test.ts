@@ -1,5 +1,4 @@
 import { Agent, request, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { drainServer, listen } from '../../src/http/server';
 import { requestContext } from '../../src/http/request-context';
