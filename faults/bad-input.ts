@@ -351,7 +351,7 @@ const BAD_FILTERS = [
   'meta.created gt "not a date"',
   'userName eq 1e999',
   `${'('.repeat(40)}userName eq "a"${')'.repeat(40)}`,
-  Array.from({ length: 1_000 }, (_, i) => `userName eq "u${i}"`).join(' or '),
+  Array.from({ length: 1_001 }, (_, i) => `userName eq "u${i}"`).join(' or '),
   `userName eq "${'x'.repeat(10_000)}" and`,
   // 10,000 conditions: the SQL compiler's recursion overflowed the stack on this (a 500).
   Array.from({ length: 10_000 }, (_, i) => `userName eq "u${i}"`).join(' or '),
@@ -516,12 +516,12 @@ const BAD_PATCHES: Array<[string, string, string, string]> = [
   ],
   ['replace the group id', 'Groups', patchBody([{ op: 'replace', path: 'id', value: NONEXISTENT_ID }]), ''],
   [
-    'members filter with 1,000 or-ed ids',
+    'members filter with 1,001 or-ed ids',
     'Groups',
     patchBody([
       {
         op: 'remove',
-        path: `members[${Array.from({ length: 1_000 }, (_, i) => `value eq "m${i}"`).join(' or ')}]`,
+        path: `members[${Array.from({ length: 1_001 }, (_, i) => `value eq "m${i}"`).join(' or ')}]`,
       },
     ]),
     '',
@@ -756,9 +756,9 @@ const graphqlCases: BadInputCase[] = [
   gql('a negative page size', gqlBody('{ users(first: -5) { totalCount } }'), [200, 400]),
   gql('a malformed SCIM filter', gqlBody('{ users(scimFilter: "userName eq") { totalCount } }'), [200, 400]),
   gql(
-    'a SCIM filter with 1,000 conditions',
+    'a SCIM filter with 1,001 conditions',
     gqlBody('query($f: String) { users(scimFilter: $f) { totalCount } }', {
-      f: Array.from({ length: 1_000 }, (_, i) => `userName eq "u${i}"`).join(' or '),
+      f: Array.from({ length: 1_001 }, (_, i) => `userName eq "u${i}"`).join(' or '),
     }),
     [200, 400],
   ),

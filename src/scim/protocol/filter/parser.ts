@@ -23,8 +23,8 @@ const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const MAX_DEPTH = 32;
 // and/or chains are parsed in a loop but build a tree as deep as the chain is long, which every
 // consumer (the SQL compiler, PostgreSQL's parser, the PATCH value-filter walkers) walks recursively:
-// thousands of conditions overflowed the stack (a 500). No client needs more than a few.
-const MAX_CONDITIONS = 200;
+// ~7,000 conditions overflowed the stack (a 500). Clients send a few, at most some hundred ids.
+const MAX_CONDITIONS = 1000;
 
 /** Parses a SCIM filter expression; throws FilterSyntaxError. */
 export function parseFilter(text: string): Filter {
