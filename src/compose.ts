@@ -92,6 +92,8 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
     exposeStack: config.env === 'development',
     maxDepth: config.graphql.maxDepth,
     maxCost: config.graphql.maxCost,
+    maxAliases: config.graphql.maxAliases,
+    maxTokens: config.graphql.maxTokens,
     log,
   });
   await graphqlServer.start();

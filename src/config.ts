@@ -34,6 +34,8 @@ const schema = z.object({
   GRAPHQL_IDE: booleanString.optional(),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
   GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(50000),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(100),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(500).default(10000),
   JWT_HS256_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_JWKS_URL: z.url().optional(),
   JWT_ISSUER: z.string().min(1).optional(),
@@ -77,6 +79,10 @@ export interface Config {
     readonly ide: boolean;
     readonly maxDepth: number;
     readonly maxCost: number;
+    /** Aliased fields per operation (fragments counted where spread). */
+    readonly maxAliases: number;
+    /** Lexical tokens per GraphQL document, enforced while parsing. */
+    readonly maxTokens: number;
   };
   readonly jwt: {
     readonly hs256Secret: string | undefined;
@@ -156,6 +162,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ide: e.GRAPHQL_IDE ?? dev,
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxCost: e.GRAPHQL_MAX_COST,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
     }),
     jwt: Object.freeze({
       hs256Secret: e.JWT_HS256_SECRET,

@@ -1,11 +1,28 @@
 /**
- * Query depth and cost limits as graphql-js validation rules. They run after Apollo's own
- * validation and before execution (see server.ts), because cost needs the variables: `first: $n`
- * multiplies the cost of everything below it.
+ * Query depth, cost and alias limits, checked for the operation about to run with the request's
+ * variables (`first: $n` multiplies the cost of what is below it), after Apollo's validation and
+ * before any resolver (see server.ts). Everybody pays for the check, authenticated or not, so it is
+ * linear in the size of the document: each named fragment is analysed once per operation and its
+ * result reused at every spread, and the walk stops at the first limit it passes.
  *
- * Cost model: every field costs 1; a field with a `first` argument (a connection) multiplies the
- * cost of its selection by `first` (50 when omitted, the default page size). Introspection fields
- * (`__schema`, `__type`, `__typename`) are free and do not count towards depth.
+ * Cost model (an estimate of the work, in particular of the database work):
+ * - A field that reaches the database costs {@link DB_FIELD_COST} (10), whatever its arguments:
+ *   every root field of Query and Mutation (`users`, `user`, `groups`, `checkMembership`,
+ *   `membershipPath`, `provisioningLog`, every mutation …), every field that takes arguments
+ *   (`members`, `groups`, `parents`, `memberCount` …: each has a resolver that runs a statement),
+ *   `User.manager`, and `totalCount` on a connection (it runs a count).
+ * - Any other field costs 1.
+ * - A paged field (one with a `first` argument) adds `first` × the cost of one item: for a
+ *   connection the cost of its `edges` selection, for a list the cost of its selection; its other
+ *   selections (`totalCount`, `pageInfo`) count once. `first` omitted counts as the field's
+ *   default (50, the default page size); `first: 0` counts as 1, so an empty page is never free.
+ * - Introspection fields (`__schema`, `__type`, `__typename`) are free and do not count towards
+ *   depth (the IDE needs them; `maxTokens` bounds their size).
+ * - A field under several aliases, or spread through several fragments, counts each time.
+ *
+ * Depth counts levels of fields. Aliases count aliased fields in the operation, a fragment once per
+ * place it is spread; they are capped separately because every alias of a root field is one more
+ * database statement.
  */
 import {
   getNamedType,
@@ -15,106 +32,189 @@ import {
   Kind,
   typeFromAST,
   valueFromAST,
-  type ASTVisitor,
+  type DocumentNode,
   type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
   type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValidationContext,
-  type ValidationRule,
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE } from './common/connection';
 
-const tooComplex = (message: string) =>
+/** Cost of one field that runs a database statement (see the module comment). */
+export const DB_FIELD_COST = 10;
+
+/** Object fields (Type.field) without arguments that still run a statement of their own. */
+const DB_FIELDS_WITHOUT_ARGUMENTS = new Set(['User.manager']);
+
+export interface OperationLimits {
+  maxDepth: number;
+  maxCost: number;
+  maxAliases: number;
+}
+
+/** What the analysis measured for an operation within the limits. */
+export interface OperationAnalysis {
+  depth: number;
+  cost: number;
+  aliases: number;
+}
+
+export const tooComplex = (message: string) =>
   new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
 
-type Walker = (set: SelectionSetNode, type: GraphQLNamedType | undefined, depth: number) => number;
+/**
+ * The measure of a selection set, relative to the field that holds it. `items` is the part that
+ * is repeated for every item of a page (the `edges` of a connection); `once` everything else.
+ */
+interface Measure {
+  depth: number;
+  once: number;
+  items: number;
+  aliases: number;
+}
 
-/** Walks a selection set through fragments; `onField` combines a field with the cost of its children. */
-function walker(
-  context: ValidationContext,
-  onField: (
-    field: FieldNode,
-    type: GraphQLNamedType | undefined,
-    children: () => number,
-    depth: number,
-  ) => number,
-  combine: (a: number, b: number) => number,
-): Walker {
-  const schema = context.getSchema();
-  const walk: Walker = (set, type, depth) => {
-    let total = 0;
+const EMPTY: Measure = { depth: 0, once: 0, items: 0, aliases: 0 };
+
+const fieldsOf = (type: GraphQLNamedType | undefined) =>
+  type && (isObjectType(type) || isInterfaceType(type)) ? type.getFields() : undefined;
+
+function isConnection(type: GraphQLNamedType | undefined): boolean {
+  const fields = fieldsOf(type);
+  return !!type && type.name.endsWith('Connection') && !!fields?.edges && !!fields.pageInfo;
+}
+
+/**
+ * Measures the operation and throws QUERY_TOO_COMPLEX as soon as one limit is passed. Work is
+ * linear in the document: a named fragment is measured once (per type it is read as) and its
+ * measure added at every spread. Fragment cycles are rejected by graphql-js's validation before
+ * this runs; should one reach here anyway it is rejected, never followed.
+ */
+export function analyzeOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  limits: OperationLimits,
+): OperationAnalysis {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) {
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  }
+  const memo = new Map<string, Measure>();
+  const inProgress = new Set<string>();
+  const rootType =
+    (operation.operation === 'query'
+      ? schema.getQueryType()
+      : operation.operation === 'mutation'
+        ? schema.getMutationType()
+        : schema.getSubscriptionType()) ?? undefined;
+
+  /** Rejects a measure over a limit; `above` is the depth of the selection set's field. */
+  const check = (m: Measure, above: number) => {
+    const depth = above + m.depth;
+    if (depth > limits.maxDepth) {
+      throw tooComplex(`Query is too deep: ${depth} levels of fields, at most ${limits.maxDepth} allowed.`);
+    }
+    const cost = m.once + m.items;
+    if (cost > limits.maxCost) {
+      throw tooComplex(
+        `Query is too expensive: estimated cost over ${limits.maxCost} (${cost} counted before stopping), ` +
+          `at most ${limits.maxCost} allowed. Ask for smaller pages (first), fewer aliases or fewer nested connections.`,
+      );
+    }
+    if (m.aliases > limits.maxAliases) {
+      throw tooComplex(
+        `Query has too many aliased fields: more than ${limits.maxAliases} allowed. ` +
+          'Fetch lists with one paged field instead of one alias per item.',
+      );
+    }
+  };
+
+  /** `first` as the estimate counts it: the given value, else the argument's default, else 50. */
+  const pageOf = (node: FieldNode, def: GraphQLField<unknown, unknown>): number | undefined => {
+    const arg = def.args.find((a) => a.name === 'first');
+    if (!arg) return undefined;
+    const given = node.arguments?.find((a) => a.name.value === 'first');
+    const value = given ? valueFromAST(given.value, arg.type, variables) : arg.defaultValue;
+    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : DEFAULT_PAGE_SIZE;
+  };
+
+  const measureField = (
+    node: FieldNode,
+    parent: GraphQLNamedType | undefined,
+    above: number,
+  ): { cost: number; depth: number; aliases: number } => {
+    const def = fieldsOf(parent)?.[node.name.value];
+    const childType = def ? getNamedType(def.type) : undefined;
+    const children = node.selectionSet ? measureSet(node.selectionSet, childType, above + 1) : EMPTY;
+    const isRoot = parent !== undefined && parent === rootType;
+    const reachesDatabase =
+      isRoot ||
+      (def !== undefined && def.args.length > 0) ||
+      (parent !== undefined && DB_FIELDS_WITHOUT_ARGUMENTS.has(`${parent.name}.${node.name.value}`)) ||
+      (node.name.value === 'totalCount' && isConnection(parent));
+    const own = reachesDatabase ? DB_FIELD_COST : 1;
+    const page = def ? pageOf(node, def) : undefined;
+    const times = Math.max(page ?? 1, 1);
+    let cost: number;
+    if (isConnection(childType)) cost = own + children.once + times * children.items;
+    else if (page !== undefined) cost = own + times * (children.once + children.items);
+    else cost = own + children.once + children.items;
+    return { cost, depth: 1 + children.depth, aliases: (node.alias ? 1 : 0) + children.aliases };
+  };
+
+  const measureFragment = (name: string, parent: GraphQLNamedType | undefined, above: number): Measure => {
+    const fragment = fragments.get(name);
+    if (!fragment) return EMPTY;
+    const type = typeFromAST(schema, fragment.typeCondition) ?? parent;
+    const key = `${name}\u0000${type?.name ?? ''}`;
+    const known = memo.get(key);
+    if (known) return known;
+    if (inProgress.has(key)) throw tooComplex(`Fragment ${name} spreads itself.`);
+    inProgress.add(key);
+    const m = measureSet(fragment.selectionSet, type, above);
+    inProgress.delete(key);
+    memo.set(key, m);
+    return m;
+  };
+
+  /** Measures a selection set whose field is `above` levels deep. */
+  function measureSet(set: SelectionSetNode, type: GraphQLNamedType | undefined, above: number): Measure {
+    if (above > limits.maxDepth) {
+      throw tooComplex(`Query is too deep: ${above} levels of fields, at most ${limits.maxDepth} allowed.`);
+    }
+    const connection = isConnection(type);
+    const total = { depth: 0, once: 0, items: 0, aliases: 0 };
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
         if (sel.name.value.startsWith('__')) continue;
-        const fields = type && (isObjectType(type) || isInterfaceType(type)) ? type.getFields() : undefined;
-        const def = fields?.[sel.name.value];
-        const childType = def ? getNamedType(def.type) : undefined;
-        const children = () => (sel.selectionSet ? walk(sel.selectionSet, childType, depth + 1) : 0);
-        total = combine(total, onField(sel, type, children, depth + 1));
+        const f = measureField(sel, type, above);
+        if (connection && sel.name.value === 'edges') total.items += f.cost;
+        else total.once += f.cost;
+        total.depth = Math.max(total.depth, f.depth);
+        total.aliases += f.aliases;
       } else {
-        const fragment = sel.kind === Kind.INLINE_FRAGMENT ? sel : context.getFragment(sel.name.value);
-        if (!fragment) continue;
-        const cond = fragment.typeCondition ? typeFromAST(schema, fragment.typeCondition) : type;
-        total = combine(total, walk(fragment.selectionSet, cond ?? type, depth));
+        const m =
+          sel.kind === Kind.INLINE_FRAGMENT
+            ? measureSet(
+                sel.selectionSet,
+                (sel.typeCondition ? typeFromAST(schema, sel.typeCondition) : undefined) ?? type,
+                above,
+              )
+            : measureFragment(sel.name.value, type, above);
+        total.once += m.once;
+        total.items += m.items;
+        total.depth = Math.max(total.depth, m.depth);
+        total.aliases += m.aliases;
       }
+      check(total, above);
     }
     return total;
-  };
-  return walk;
-}
+  }
 
-function rootType(context: ValidationContext, operation: 'query' | 'mutation' | 'subscription') {
-  const schema = context.getSchema();
-  return (
-    (operation === 'query'
-      ? schema.getQueryType()
-      : operation === 'mutation'
-        ? schema.getMutationType()
-        : schema.getSubscriptionType()) ?? undefined
-  );
-}
-
-/** Rejects operations nested deeper than `maxDepth` fields. */
-export function depthLimitRule(maxDepth: number): ValidationRule {
-  return (context: ValidationContext): ASTVisitor => ({
-    OperationDefinition(node) {
-      const walk = walker(context, (_field, _type, children, depth) => Math.max(depth, children()), Math.max);
-      const depth = walk(node.selectionSet, rootType(context, node.operation), 0);
-      if (depth > maxDepth) {
-        context.reportError(
-          tooComplex(`Query is too deep: ${depth} levels of fields, at most ${maxDepth} allowed.`),
-        );
-      }
-    },
-  });
-}
-
-/** Rejects operations whose estimated cost (see the module comment) exceeds `maxCost`. */
-export function costLimitRule(maxCost: number, variables: Record<string, unknown> = {}): ValidationRule {
-  return (context: ValidationContext): ASTVisitor => ({
-    OperationDefinition(node) {
-      const walk = walker(
-        context,
-        (field, type, children) => {
-          const fields = type && (isObjectType(type) || isInterfaceType(type)) ? type.getFields() : undefined;
-          const firstArg = fields?.[field.name.value]?.args.find((a) => a.name === 'first');
-          if (!firstArg) return 1 + children();
-          const given = field.arguments?.find((a) => a.name.value === 'first');
-          const value = given ? valueFromAST(given.value, firstArg.type, variables) : undefined;
-          const first = typeof value === 'number' && value >= 0 ? value : DEFAULT_PAGE_SIZE;
-          return 1 + Math.max(first, 1) * children();
-        },
-        (a, b) => a + b,
-      );
-      const cost = walk(node.selectionSet, rootType(context, node.operation), 0);
-      if (cost > maxCost) {
-        context.reportError(
-          tooComplex(
-            `Query is too expensive: estimated cost ${cost}, at most ${maxCost} allowed. ` +
-              'Ask for smaller pages (first) or fewer nested connections.',
-          ),
-        );
-      }
-    },
-  });
+  const m = measureSet(operation.selectionSet, rootType, 0);
+  return { depth: m.depth, cost: m.once + m.items, aliases: m.aliases };
 }

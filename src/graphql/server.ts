@@ -4,36 +4,32 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { validate, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../http/logger';
 import type { GraphQLContext } from './context';
 import { createFormatError, isInternalError } from './errors';
-import { costLimitRule, depthLimitRule } from './limits';
+import { analyzeOperation, type OperationLimits } from './limits';
 
 export interface GraphQLServerOptions {
   introspection: boolean;
   exposeStack: boolean;
   maxDepth: number;
   maxCost: number;
+  /** Aliased fields per operation, fragments counted where spread (default 100). */
+  maxAliases?: number;
+  /** Lexical tokens per document, enforced while parsing (graphql-js `maxTokens`; default 10,000). */
+  maxTokens?: number;
   /** The process logger, for failures before a request has its own (context creation). */
   log: Logger;
 }
 
-/** Depth and cost limits, checked with the request's variables before anything executes. */
-function limitsPlugin(
-  schema: GraphQLSchema,
-  maxDepth: number,
-  maxCost: number,
-): ApolloServerPlugin<GraphQLContext> {
+/** Depth, cost and alias limits, checked with the request's variables before any resolver runs. */
+function limitsPlugin(schema: GraphQLSchema, limits: OperationLimits): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request }) {
-          const errors = validate(schema, document, [
-            depthLimitRule(maxDepth),
-            costLimitRule(maxCost, request.variables ?? {}),
-          ]);
-          if (errors[0]) throw errors[0];
+        async didResolveOperation({ document, operation, request }) {
+          if (operation) analyzeOperation(schema, document, operation, request.variables ?? {}, limits);
         },
       };
     },
@@ -73,6 +69,8 @@ export function createGraphQLServer(
     // Shutdown is ours (serve.ts): Apollo's own SIGTERM handler stops it before the HTTP drain and
     // then re-raises the signal, which killed cluster workers with requests in flight.
     stopOnTerminationSignals: false,
+    // Bounds parsing (and so validation) for everybody, before anything knows who is asking.
+    parseOptions: { maxTokens: opts.maxTokens ?? 10_000 },
     includeStacktraceInErrorResponses: opts.exposeStack,
     // Our IDE is served from local files (these networks have no internet), not Apollo's CDN page.
     plugins: [
@@ -80,7 +78,11 @@ export function createGraphQLServer(
       // Responses are per credential and never HTTP-cached; the cache-control plugin would otherwise
       // wrap every field resolver (~20 % of the time of a 100-user page).
       ApolloServerPluginCacheControlDisabled(),
-      limitsPlugin(schema, opts.maxDepth, opts.maxCost),
+      limitsPlugin(schema, {
+        maxDepth: opts.maxDepth,
+        maxCost: opts.maxCost,
+        maxAliases: opts.maxAliases ?? 100,
+      }),
       errorLogPlugin(opts.log),
     ],
     formatError: createFormatError({ exposeStack: opts.exposeStack }),

@@ -1,6 +1,8 @@
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/app';
+import { getIntrospectionQuery } from 'graphql';
 import { codeOf, gqlTenant, type GqlTenant } from './support';
+import { countAliases, fragmentBomb } from './abuse';
 
 let db: TestDatabase;
 let app: TestApp;
@@ -45,12 +47,64 @@ describe('depth and cost limits', () => {
     const nested = `query($n: Int, $m: Int) { users(first: $n) { edges { node { id groups(first: $m) { edges { node { id
       members(first: $m) { edges { node { ... on User { id } } } } } } } } } } }`;
     expect(await rejectedBeforeExecution(nested, { n: 500, m: 500 })).toMatch(
-      /too expensive: estimated cost \d+, at most 50000/,
+      /too expensive: estimated cost over 50000 \(\d+ counted before stopping\), at most 50000/,
     );
     // Omitted `first` counts as the default page (50): 50 × 50 × 50 is still too much.
     await rejectedBeforeExecution(nested);
     const fine = await app.graphql(nested, { n: 10, m: 5 }, t.keys.read);
     expect(fine.body.errors).toBeUndefined();
+  });
+
+  it('answers a fragment bomb at once, anonymous or not, without running anything', async () => {
+    for (const n of [25, 40]) {
+      for (const token of [null, t.keys.read]) {
+        const started = performance.now();
+        db.queries.length = 0;
+        const res = await app.graphql(fragmentBomb(n), {}, token);
+        // A guard against exponential work only (the measured time is a few milliseconds).
+        expect(performance.now() - started).toBeLessThan(2000);
+        expect(res.status).toBe(400);
+        expect(codeOf(res.body)).toBe('QUERY_TOO_COMPLEX');
+        expect(db.queries.filter((q) => !/credential/.test(q))).toEqual([]);
+      }
+    }
+  });
+
+  it('does not let first: 0 make a connection free, and caps aliases (GRAPHQL_MAX_ALIASES)', async () => {
+    expect(await rejectedBeforeExecution(countAliases(101))).toMatch(
+      /too many aliased fields: more than 100/,
+    );
+    const fine = await app.graphql(countAliases(100), {}, t.keys.read);
+    expect(fine.body.errors).toBeUndefined();
+    expect(fine.body.data!.a99).toEqual({ totalCount: 0 });
+    // 20 per count: 2,501 of them are over the cost limit even where aliases are allowed.
+    const roomy = await startTestApp(db, { GRAPHQL_MAX_ALIASES: '5000', GRAPHQL_MAX_TOKENS: '50000' });
+    try {
+      const res = await roomy.graphql(countAliases(2501), {}, t.keys.read);
+      expect(codeOf(res.body)).toBe('QUERY_TOO_COMPLEX');
+      expect(res.body.errors![0]!.message).toMatch(/too expensive/);
+    } finally {
+      await roomy.close();
+    }
+  });
+
+  it('bounds parsing for everybody (GRAPHQL_MAX_TOKENS), and the introspection query of IDEs fits', async () => {
+    const ids = Array.from({ length: 5000 }, (_, i) => `"${i}"`).join(' ');
+    const long = `{ checkMembership(userId: "u", groupIds: [${ids}]) }`; // 5,012 tokens
+    const small = await startTestApp(db, { GRAPHQL_MAX_TOKENS: '5000' });
+    try {
+      const res = await small.graphql(long, {}, null);
+      expect(res.status).toBe(400);
+      expect(codeOf(res.body)).toBe('GRAPHQL_PARSE_FAILED');
+      expect(res.body.errors![0]!.message).toMatch(/more tha[nt] 5000 tokens/);
+      const intro = await small.graphql(getIntrospectionQuery({ descriptions: true }), {}, t.keys.read);
+      expect(intro.body.errors).toBeUndefined();
+    } finally {
+      await small.close();
+    }
+    // The default (10,000) takes that document (pass long lists as variables).
+    const parsed = await app.graphql(long, {}, t.keys.read);
+    expect(JSON.stringify(parsed.body)).not.toContain('GRAPHQL_PARSE_FAILED');
   });
 
   it('lets introspection through the limits (the IDE needs it)', async () => {
