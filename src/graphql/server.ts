@@ -7,7 +7,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../http/logger';
 import type { GraphQLContext } from './context';
-import { createFormatError, isInternalError } from './errors';
+import { createFormatError, httpStatusOfCode, isInternalError } from './errors';
 import { analyzeOperation, type OperationLimits } from './limits';
 
 export interface GraphQLServerOptions {
@@ -30,6 +30,34 @@ function limitsPlugin(schema: GraphQLSchema, limits: OperationLimits): ApolloSer
       return {
         async didResolveOperation({ document, operation, request }) {
           if (operation) analyzeOperation(schema, document, operation, request.variables ?? {}, limits);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * 503 for a response carrying UNAVAILABLE (the database is unreachable or too slow), 429 for
+ * TOO_MANY_REQUESTS, with Retry-After (seconds) from the error. UNAVAILABLE wins over 429.
+ */
+function retryStatusPlugin(): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          let status: number | undefined;
+          let retryAfter = 0;
+          for (const error of response.body.singleResult.errors ?? []) {
+            const s = httpStatusOfCode(error.extensions?.code);
+            if (s === undefined) continue;
+            status = Math.max(status ?? 0, s);
+            const seconds = error.extensions?.retryAfterSeconds;
+            if (typeof seconds === 'number' && seconds > retryAfter) retryAfter = seconds;
+          }
+          if (status === undefined) return;
+          response.http.status = status;
+          response.http.headers.set('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
         },
       };
     },
@@ -69,6 +97,8 @@ export function createGraphQLServer(
     // Shutdown is ours (serve.ts): Apollo's own SIGTERM handler stops it before the HTTP drain and
     // then re-raises the signal, which killed cluster workers with requests in flight.
     stopOnTerminationSignals: false,
+    // Without introspection, "Did you mean …?" hints would reveal the schema's names.
+    hideSchemaDetailsFromClientErrors: !opts.introspection,
     // Bounds parsing (and so validation) for everybody, before anything knows who is asking.
     parseOptions: { maxTokens: opts.maxTokens ?? 10_000 },
     includeStacktraceInErrorResponses: opts.exposeStack,
@@ -83,8 +113,9 @@ export function createGraphQLServer(
         maxCost: opts.maxCost,
         maxAliases: opts.maxAliases ?? 100,
       }),
+      retryStatusPlugin(),
       errorLogPlugin(opts.log),
     ],
-    formatError: createFormatError({ exposeStack: opts.exposeStack }),
+    formatError: createFormatError({ exposeStack: opts.exposeStack, hideSchemaDetails: !opts.introspection }),
   });
 }

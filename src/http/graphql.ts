@@ -1,9 +1,13 @@
 import { bodyParser } from '@koa/bodyparser';
 import type { ApolloServer } from '@apollo/server';
 import type Koa from 'koa';
+import { isDomainError } from '../domain/errors';
+import { asUnavailable } from '../domain/sql';
 import type { GraphQLContext } from '../graphql/context';
+import { domainHttpError } from '../graphql/errors';
 import { ideMiddleware } from '../graphql/ide/ide';
 import type { Authenticator } from './auth/authenticate';
+import type { AuthOutcome } from './auth/principal';
 import type { RequestState } from './state';
 
 export interface GraphQLMountOptions {
@@ -29,8 +33,16 @@ export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.
     {
       context: async ({ ctx }: { ctx: Koa.Context }): Promise<GraphQLContext> => {
         const state = ctx.state as RequestState;
+        let auth: AuthOutcome;
+        try {
+          auth = await opts.authenticate(state.em, ctx.get('authorization') || undefined);
+        } catch (err) {
+          // The API key lookup reads the database: UNAVAILABLE becomes 503 + Retry-After, not 500.
+          const known = isDomainError(err) ? err : asUnavailable(err);
+          throw known ? domainHttpError(known) : err;
+        }
         return {
-          auth: await opts.authenticate(state.em, ctx.get('authorization') || undefined),
+          auth,
           requestId: state.requestId,
           log: state.log,
           em: state.em,
