@@ -94,6 +94,8 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
     maxCost: config.graphql.maxCost,
     maxAliases: config.graphql.maxAliases,
     maxTokens: config.graphql.maxTokens,
+    expensiveCost: config.graphql.expensiveCost,
+    tenantExpensiveConcurrency: config.graphql.tenantExpensiveConcurrency,
     log,
   });
   await graphqlServer.start();

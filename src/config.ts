@@ -36,6 +36,8 @@ const schema = z.object({
   GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(50000),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(100),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(500).default(10000),
+  GRAPHQL_EXPENSIVE_COST: z.coerce.number().int().min(0).default(1000),
+  GRAPHQL_TENANT_EXPENSIVE_CONCURRENCY: z.coerce.number().int().min(1).default(2),
   JWT_HS256_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_JWKS_URL: z.url().optional(),
   JWT_ISSUER: z.string().min(1).optional(),
@@ -83,6 +85,10 @@ export interface Config {
     readonly maxAliases: number;
     /** Lexical tokens per GraphQL document, enforced while parsing. */
     readonly maxTokens: number;
+    /** Operations estimated above this cost are expensive (see tenantExpensiveConcurrency). */
+    readonly expensiveCost: number;
+    /** Expensive operations one tenant may run at once per process; beyond, 429. */
+    readonly tenantExpensiveConcurrency: number;
   };
   readonly jwt: {
     readonly hs256Secret: string | undefined;
@@ -164,6 +170,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCost: e.GRAPHQL_MAX_COST,
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxTokens: e.GRAPHQL_MAX_TOKENS,
+      expensiveCost: e.GRAPHQL_EXPENSIVE_COST,
+      tenantExpensiveConcurrency: e.GRAPHQL_TENANT_EXPENSIVE_CONCURRENCY,
     }),
     jwt: Object.freeze({
       hs256Secret: e.JWT_HS256_SECRET,

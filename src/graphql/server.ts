@@ -5,7 +5,9 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLSchema } from 'graphql';
+import { tooManyRequests } from '../domain/errors';
 import type { Logger } from '../http/logger';
+import { createTenantSlots, holdSlot, releaseSlots, slotKeyOf, type TenantSlots } from './admission';
 import type { GraphQLContext } from './context';
 import { createFormatError, httpStatusOfCode, isInternalError } from './errors';
 import { analyzeOperation, type OperationLimits } from './limits';
@@ -19,17 +21,45 @@ export interface GraphQLServerOptions {
   maxAliases?: number;
   /** Lexical tokens per document, enforced while parsing (graphql-js `maxTokens`; default 10,000). */
   maxTokens?: number;
+  /** Operations estimated above this cost are expensive: they need one of their tenant's slots (default 1000). */
+  expensiveCost?: number;
+  /** Expensive operations one tenant (or the operator) may run at once in this process (default 2). */
+  tenantExpensiveConcurrency?: number;
   /** The process logger, for failures before a request has its own (context creation). */
   log: Logger;
 }
 
-/** Depth, cost and alias limits, checked with the request's variables before any resolver runs. */
-function limitsPlugin(schema: GraphQLSchema, limits: OperationLimits): ApolloServerPlugin<GraphQLContext> {
+/**
+ * Before any resolver runs: depth, cost and alias limits with the request's variables, then, for
+ * an expensive operation, a slot of its tenant (TOO_MANY_REQUESTS when the tenant has none left).
+ * The slot is given back when the response is sent; http/graphql.ts also gives back whatever a
+ * request still holds when it ends, so no path keeps one.
+ */
+function limitsPlugin(
+  schema: GraphQLSchema,
+  limits: OperationLimits,
+  expensiveCost: number,
+  slots: TenantSlots,
+  perTenant: number,
+): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operation, request }) {
-          if (operation) analyzeOperation(schema, document, operation, request.variables ?? {}, limits);
+        async didResolveOperation({ document, operation, request, contextValue }) {
+          if (!operation) return;
+          const { cost } = analyzeOperation(schema, document, operation, request.variables ?? {}, limits);
+          if (cost <= expensiveCost) return;
+          const release = slots.tryAcquire(slotKeyOf(contextValue));
+          if (!release) {
+            throw tooManyRequests(
+              `Too many expensive operations at once for this tenant (at most ${perTenant}; this one's ` +
+                `estimated cost is ${cost}, expensive above ${expensiveCost}). Retry shortly, or ask for less at once.`,
+            );
+          }
+          holdSlot(contextValue, release);
+        },
+        async willSendResponse({ contextValue }) {
+          releaseSlots(contextValue);
         },
       };
     },
@@ -91,6 +121,8 @@ export function createGraphQLServer(
   schema: GraphQLSchema,
   opts: GraphQLServerOptions,
 ): ApolloServer<GraphQLContext> {
+  const perTenant = opts.tenantExpensiveConcurrency ?? 2;
+  const slots = createTenantSlots(perTenant);
   return new ApolloServer<GraphQLContext>({
     schema,
     introspection: opts.introspection,
@@ -108,11 +140,13 @@ export function createGraphQLServer(
       // Responses are per credential and never HTTP-cached; the cache-control plugin would otherwise
       // wrap every field resolver (~20 % of the time of a 100-user page).
       ApolloServerPluginCacheControlDisabled(),
-      limitsPlugin(schema, {
-        maxDepth: opts.maxDepth,
-        maxCost: opts.maxCost,
-        maxAliases: opts.maxAliases ?? 100,
-      }),
+      limitsPlugin(
+        schema,
+        { maxDepth: opts.maxDepth, maxCost: opts.maxCost, maxAliases: opts.maxAliases ?? 100 },
+        opts.expensiveCost ?? 1000,
+        slots,
+        perTenant,
+      ),
       retryStatusPlugin(),
       errorLogPlugin(opts.log),
     ],

@@ -3,6 +3,7 @@ import type { ApolloServer } from '@apollo/server';
 import type Koa from 'koa';
 import { isDomainError } from '../domain/errors';
 import { asUnavailable } from '../domain/sql';
+import { releaseSlots } from '../graphql/admission';
 import type { GraphQLContext } from '../graphql/context';
 import { domainHttpError } from '../graphql/errors';
 import { ideMiddleware } from '../graphql/ide/ide';
@@ -27,6 +28,8 @@ export interface GraphQLMountOptions {
  */
 export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.Middleware<RequestState>[]> {
   const { koaMiddleware } = await import('@as-integrations/koa');
+  // The GraphQL context of each request, to give back its admission slots when it ends.
+  const contexts = new WeakMap<Koa.Context, GraphQLContext>();
   // The ESM build's ApolloServer type differs nominally from the CommonJS one we construct; same object at run time.
   const apollo = koaMiddleware(
     opts.server as never,
@@ -41,7 +44,7 @@ export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.
           const known = isDomainError(err) ? err : asUnavailable(err);
           throw known ? domainHttpError(known) : err;
         }
-        return {
+        const context: GraphQLContext = {
           auth,
           requestId: state.requestId,
           log: state.log,
@@ -49,6 +52,8 @@ export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.
           publicUrl: opts.publicUrl,
           loaders: new Map(),
         };
+        contexts.set(ctx, context);
+        return context;
       },
     } as never,
   );
@@ -70,7 +75,13 @@ export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.
       };
       return;
     }
-    await (apollo as unknown as Koa.Middleware<RequestState>)(ctx, next);
+    try {
+      await (apollo as unknown as Koa.Middleware<RequestState>)(ctx, next);
+    } finally {
+      // Normally given back as the response is sent (graphql/server.ts); this catches any path that skips it.
+      const context = contexts.get(ctx);
+      if (context) releaseSlots(context);
+    }
   };
   const ide = ideMiddleware({
     enabled: opts.ide ?? false,
