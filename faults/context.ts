@@ -117,6 +117,21 @@ async function graphqlData<T>(url: string, token: string, query: string): Promis
   return parsed.data;
 }
 
+/** An API key of a tenant with these scopes (the operator creates it); returns its secret. */
+export async function createApiKey(
+  url: string,
+  adminToken: string,
+  tenantId: string,
+  scopes: string[],
+): Promise<string> {
+  const data = await graphqlData<{ createApiKey: { secret: string } }>(
+    url,
+    adminToken,
+    `mutation { createApiKey(input: { name: "faults-${scopes.join('-').toLowerCase()}", scopes: [${scopes.join(', ')}], tenantId: "${tenantId}" }) { secret } }`,
+  );
+  return data.createApiKey.secret;
+}
+
 /** A tenant through GraphQL createTenant, and a read and a write API key for it. */
 export async function createTenant(url: string, adminToken: string, slug: string): Promise<Tenant> {
   const created = await graphqlData<{
@@ -127,20 +142,12 @@ export async function createTenant(url: string, adminToken: string, slug: string
     `mutation { createTenant(input: { slug: "${slug}", name: "Faults ${slug}" }) { tenant { id } scimUrl scimToken } }`,
   );
   const { tenant, scimUrl, scimToken } = created.createTenant;
-  const key = async (scope: string) =>
-    (
-      await graphqlData<{ createApiKey: { secret: string } }>(
-        url,
-        adminToken,
-        `mutation { createApiKey(input: { name: "faults-${scope.toLowerCase()}", scopes: [${scope}], tenantId: "${tenant.id}" }) { secret } }`,
-      )
-    ).createApiKey.secret;
   return {
     id: tenant.id,
     scimUrl,
     scimToken,
-    readKey: await key('DIRECTORY_READ'),
-    writeKey: await key('DIRECTORY_WRITE'),
+    readKey: await createApiKey(url, adminToken, tenant.id, ['DIRECTORY_READ']),
+    writeKey: await createApiKey(url, adminToken, tenant.id, ['DIRECTORY_WRITE']),
   };
 }
 

@@ -30,7 +30,7 @@ export type Outcome =
 export interface RequestInit {
   method?: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
   /** Client timeout in ms: the client gives up (destroys the socket) after it. */
   timeoutMs?: number;
   agent?: http.Agent;
@@ -49,6 +49,9 @@ export function request(url: string, init: RequestInit = {}): Promise<Outcome> {
     let done = false;
     let timedOut = false;
     let reused = false;
+    /** The answer's head, once it arrived: an error after it (EPIPE while the body was still
+     * being written, the server closing) still leaves the client with this status. */
+    let head: { status: number; headers: http.IncomingHttpHeaders; chunks: Buffer[] } | undefined;
     const finish = (o: Outcome) => {
       if (done) return;
       done = true;
@@ -57,6 +60,19 @@ export function request(url: string, init: RequestInit = {}): Promise<Outcome> {
     };
     const fail = (err: NodeJS.ErrnoException) => {
       const end = performance.now();
+      if (head && !timedOut) {
+        finish({
+          kind: 'response',
+          status: head.status,
+          headers: head.headers,
+          body: Buffer.concat(head.chunks).toString('utf8'),
+          ms: end - start,
+          start,
+          end,
+          reusedSocket: reused,
+        });
+        return;
+      }
       const code = timedOut ? 'TIMEOUT' : (err.code ?? err.message);
       const kind = timedOut
         ? 'timeout'
@@ -81,6 +97,7 @@ export function request(url: string, init: RequestInit = {}): Promise<Outcome> {
       },
       (res) => {
         const chunks: Buffer[] = [];
+        head = { status: res.statusCode ?? 0, headers: res.headers, chunks };
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const end = performance.now();

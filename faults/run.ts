@@ -1,9 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { Cluster } from './cluster';
-import { createTenant, FULL, SHORT, type Ctx } from './context';
+import { createTenant, FULL, scimBase, scimHeaders, SHORT, type Ctx } from './context';
 import { jsonLine, markdownTable, type Row } from './report';
+import { badInput } from './scenarios/bad-input';
 import { databaseFreeze, databaseRestart } from './scenarios/database';
+import { graphqlBombs } from './scenarios/graphql-bombs';
+import { manyClients } from './scenarios/many-clients';
+import { twoProcesses } from './scenarios/race';
+import { sigterm } from './scenarios/shutdown';
 import { live, logSize, readLog, Service, type ServiceOptions } from './service';
 import { request, sleep } from './http';
 import { execFileSync } from 'node:child_process';
@@ -36,6 +41,16 @@ const SCENARIOS: Scenario[] = [
     run: (c) => databaseRestart(c, 'immediate'),
   },
   { id: 'c', name: 'PostgreSQL frozen (SIGSTOP) under create load', limit: [75, 45], run: databaseFreeze },
+  { id: 'd', name: 'SIGTERM under keep-alive load (WORKERS=2)', limit: [75, 60], run: sigterm },
+  {
+    id: 'e',
+    name: 'two processes racing on one group and one userName',
+    limit: [120, 60],
+    run: twoProcesses,
+  },
+  { id: 'f', name: '2,000 clients at once', limit: [90, 45], run: manyClients },
+  { id: 'g', name: 'GraphQL fragment bomb and alias bomb', limit: [60, 30], run: graphqlBombs },
+  { id: 'h', name: 'bad-input corpus', limit: [180, 90], run: badInput },
 ];
 
 const args = new Set(process.argv.slice(2));
@@ -117,9 +132,10 @@ async function main(): Promise<number> {
     if (cluster.postmasterPid() === undefined)
       await cluster.start().catch((e: unknown) => log(`faults: restart of PostgreSQL failed: ${String(e)}`));
     service = ctx.service;
-    if (!(await ready(service))) {
-      log('faults: service not ready after the scenario; restarting it');
-      failRow(row, 'service not ready afterwards (restarted)');
+    const notServing = await serving(service, scimBase(ctx), tenant.scimToken);
+    if (notServing) {
+      log(`faults: service not serving 20 s after the scenario (${notServing}); restarting it`);
+      failRow(row, `service not serving 20 s afterwards: ${notServing} (restarted)`);
       service.killSync();
       await service.exited;
       service = await Service.start(serviceOptions);
@@ -158,14 +174,24 @@ function failRow(row: Row, reason: string): void {
   row.reasons.push(reason);
 }
 
-async function ready(service: Service): Promise<boolean> {
-  for (let i = 0; i < 100; i++) {
-    if (service.exit) return false;
+/**
+ * After a scenario: /readyz 200 and a SCIM GET answered 2xx within 20 s. A service that says it is
+ * ready but cannot serve (a wedged pool) fails this.
+ */
+async function serving(service: Service, scimUrl: string, token: string): Promise<string | undefined> {
+  const deadline = performance.now() + 20_000;
+  let last = 'not tried';
+  while (performance.now() < deadline) {
+    if (service.exit) return `exited (code ${service.exit.code})`;
     const r = await request(`${service.url}/readyz`, { timeoutMs: 2000 });
-    if (r.kind === 'response' && r.status === 200) return true;
-    await sleep(100);
+    if (r.kind === 'response' && r.status === 200) {
+      const g = await request(`${scimUrl}/Users?count=1`, { headers: scimHeaders(token), timeoutMs: 5000 });
+      if (g.kind === 'response' && g.status === 200) return undefined;
+      last = `SCIM GET ${g.kind === 'response' ? g.status : g.code}`;
+    } else last = `/readyz ${r.kind === 'response' ? r.status : r.code}`;
+    await sleep(200);
   }
-  return false;
+  return last;
 }
 
 function gitHead(): string {
