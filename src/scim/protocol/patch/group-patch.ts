@@ -102,6 +102,10 @@ function memberCommand(op: NormalizedOp): GroupCommand | undefined {
   }
   if (op.op === 'remove') return { kind: 'removeMembers', ids };
   // add/replace members[value eq "x"]: make sure x is a member (the entry the filter names).
+  // As for a value list (toMemberRefs), a blank id names no member.
+  if (ids.some((id) => id.trim() === '')) {
+    throw new PatchError('invalidValue', `${op.label}: every member needs a "value" with the member's id.`);
+  }
   const display = (op.value as Entry).display;
   return {
     kind: 'addMembers',
