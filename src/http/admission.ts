@@ -11,6 +11,12 @@ export interface AdmissionOptions {
   queueTimeoutMs: number;
   /** Fraction of maxInflight one tenant may hold at once; beyond, 429. */
   tenantShare: number;
+  /**
+   * Expensive requests (large pages, costly GraphQL) rendered at once. Their synchronous work
+   * (row parsing, mapping, serialising) is what delays everything else on the event loop,
+   * /healthz included; bounding them bounds that delay.
+   */
+  maxExpensive?: number;
   /** Writes the rejection in the transport's shape (SCIM error body, GraphQL errors). */
   answer: (ctx: Context, err: DomainError) => void;
   /** Told of every request not served: 'full' (503), 'tenant' (429), 'gone' (client left first). */
@@ -27,8 +33,13 @@ export interface Admission {
    * error when the tenant already holds its share. Returns the release function.
    */
   enterTenant(tenantId: string): () => void;
+  /**
+   * Waits for one of the few slots for expensive work (at most queueTimeoutMs, then the 503
+   * domain error). Returns the release function.
+   */
+  enterExpensive(): Promise<() => void>;
   /** Requests in progress and waiting (for /metrics). */
-  stats(): { inflight: number; queued: number; tenants: number };
+  stats(): { inflight: number; queued: number; tenants: number; expensive: number };
 }
 
 interface Waiter {
@@ -78,7 +89,44 @@ export function createAdmission(opts: AdmissionOptions): Admission {
       queue.push(waiter);
     });
 
+  const maxExpensive = opts.maxExpensive ?? 2;
+  let expensive = 0;
+  const expensiveQueue: Array<() => void> = [];
+  const releaseExpensive = () => {
+    const next = expensiveQueue.shift();
+    if (next) next();
+    else expensive--;
+  };
+  const enterExpensive = async (): Promise<() => void> => {
+    if (expensive < maxExpensive) {
+      expensive++;
+    } else {
+      const admitted = await new Promise<boolean>((resolve) => {
+        const admit = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        const timer = setTimeout(() => {
+          expensiveQueue.splice(expensiveQueue.indexOf(admit), 1);
+          resolve(false);
+        }, opts.queueTimeoutMs);
+        expensiveQueue.push(admit);
+      });
+      if (!admitted) {
+        opts.onShed?.('queue_timeout');
+        throw unavailable('The service is busy with large requests; retry shortly.', 1);
+      }
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      releaseExpensive();
+    };
+  };
+
   const middleware: Middleware<RequestState> = async (ctx, next) => {
+    ctx.state.enterExpensive = enterExpensive;
     if (inflight < opts.maxInflight) {
       inflight++;
     } else {
@@ -120,6 +168,7 @@ export function createAdmission(opts: AdmissionOptions): Admission {
         else tenants.set(tenantId, left);
       };
     },
-    stats: () => ({ inflight, queued: queue.length, tenants: tenants.size }),
+    enterExpensive,
+    stats: () => ({ inflight, queued: queue.length, tenants: tenants.size, expensive }),
   };
 }

@@ -11,6 +11,7 @@ class State implements RequestState {
   #log: Logger | undefined;
   tenantId: string | undefined;
   errorReason: string | undefined;
+  enterExpensive: (() => Promise<() => void>) | undefined;
   constructor(
     readonly requestId: string,
     readonly em: DbSession,

@@ -9,6 +9,8 @@ export interface RequestState {
   em: DbSession;
   /** The tenant the request acts in, once known (for log lines and metrics). */
   tenantId?: string;
+  /** Takes a slot for expensive work (set by admission control; absent without it). */
+  enterExpensive?: () => Promise<() => void>;
   /** Why the request failed, for 4xx and 5xx answers (logged on the request line, never secrets). */
   errorReason?: string;
 }

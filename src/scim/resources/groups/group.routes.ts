@@ -13,6 +13,7 @@ import { listDirectMembers, listDirectMembersOf } from '../../../domain/membersh
 import { readJsonBody, readSearchBody } from '../../http/body';
 import { ifMatchVersion, notModified, setEtag } from '../../http/etag';
 import { pageOf, readListParams } from '../../http/list-params';
+import { asExpensive, LARGE_PAGE, mapInSlices, sendListResponse } from '../../http/large-page';
 import { sendScim } from '../../http/respond';
 import type { ScimSettings, ScimState } from '../../http/scim-state';
 import { groupToScim, scimToGroupInput } from '../../protocol/group-mapper';
@@ -50,17 +51,22 @@ export async function searchGroups(
   settings: ScimSettings,
 ): Promise<void> {
   const params = readListParams(source, settings.maxResults);
-  const page = await listGroups(ctx.state.scim.dctx, params.request);
-  const members = wantsMembers(params.projection)
-    ? await listDirectMembersOf(
-        ctx.state.scim.dctx,
-        page.items.map((g) => g.id),
-      )
-    : undefined;
-  const resources = page.items.map((g) =>
-    project(groupToScim(g, members?.get(g.id), ctx.state.scim.baseUrl), params.projection, 'Group'),
-  );
-  sendScim(ctx, 200, listResponse(resources, pageOf(params, page)));
+  const withMembers = wantsMembers(params.projection);
+  // A page of groups with their members can carry many member references even when short.
+  const large = params.request.count > (withMembers ? LARGE_PAGE / 10 : LARGE_PAGE);
+  await asExpensive(ctx, large, async () => {
+    const page = await listGroups(ctx.state.scim.dctx, params.request);
+    const members = withMembers
+      ? await listDirectMembersOf(
+          ctx.state.scim.dctx,
+          page.items.map((g) => g.id),
+        )
+      : undefined;
+    const resources = await mapInSlices(page.items, (g) =>
+      project(groupToScim(g, members?.get(g.id), ctx.state.scim.baseUrl), params.projection, 'Group'),
+    );
+    await sendListResponse(ctx, listResponse(resources, pageOf(params, page)));
+  });
 }
 
 /** /Groups routes. PATCH runs as delta commands and never reads or returns the member list. */

@@ -6,6 +6,7 @@ import { readJsonBody, readSearchBody } from '../../http/body';
 import { ifMatchVersion, notModified, setEtag } from '../../http/etag';
 import { pageOf, readListParams } from '../../http/list-params';
 import { sendScim } from '../../http/respond';
+import { asExpensive, LARGE_PAGE, mapInSlices, sendListResponse } from '../../http/large-page';
 import type { ScimSettings, ScimState } from '../../http/scim-state';
 import { listResponse } from '../../protocol/list-response';
 import { applyUserPatch } from '../../protocol/patch/apply-user-patch';
@@ -35,7 +36,7 @@ export async function usersToScim(
         users.map((u) => u.id),
       )
     : undefined;
-  return users.map((u) => {
+  return mapInSlices(users, (u) => {
     const json: Record<string, unknown> = userToScim(u, scim.baseUrl);
     if (groups) json.groups = userGroupsToScim(groups.get(u.id) ?? [], scim.baseUrl);
     return project(json, projection, 'User');
@@ -55,9 +56,11 @@ export async function searchUsers(
   settings: ScimSettings,
 ): Promise<void> {
   const params = readListParams(source, settings.maxResults);
-  const page = await listUsers(ctx.state.scim.dctx, params.request);
-  const resources = await usersToScim(ctx.state.scim, page.items, params.projection);
-  sendScim(ctx, 200, listResponse(resources, pageOf(params, page)));
+  await asExpensive(ctx, params.request.count > LARGE_PAGE, async () => {
+    const page = await listUsers(ctx.state.scim.dctx, params.request);
+    const resources = await usersToScim(ctx.state.scim, page.items, params.projection);
+    await sendListResponse(ctx, listResponse(resources, pageOf(params, page)));
+  });
 }
 
 /** /Users routes (RFC 7644 §3): list, search, read, create, replace, patch, delete. */
