@@ -109,8 +109,8 @@ function allowedMethods(path: string): string[] | undefined {
   if (/^(\/(users|groups))?\/\.search$/i.test(p)) return ['POST'];
   if (/^\/(users|groups)$/i.test(p)) return ['GET', 'POST'];
   if (/^\/(users|groups)\/[^/]+$/i.test(p)) return ['GET', 'PUT', 'PATCH', 'DELETE'];
-  if (/^\/(serviceproviderconfig|serviceconfiguration|resourcetypes|schemas)(\/[^/]+)?$/i.test(p))
-    return ['GET'];
+  if (/^\/(serviceproviderconfig|serviceconfiguration)$/i.test(p)) return ['GET'];
+  if (/^\/(resourcetypes|schemas)(\/[^/]+)?$/i.test(p)) return ['GET'];
   return undefined;
 }
 
