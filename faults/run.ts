@@ -79,6 +79,7 @@ const log = (msg: string) => console.error(msg);
 
 async function main(): Promise<number> {
   const t0 = performance.now();
+  const src = gitHead();
   const mode = short ? SHORT : FULL;
   const logDir = mkdtempSync('/tmp/cpd-faults-logs-');
   const logFile = path.join(logDir, 'service.log');
@@ -157,7 +158,6 @@ async function main(): Promise<number> {
   }
   await service.stop();
   const seconds = (performance.now() - t0) / 1000;
-  const src = gitHead();
   console.log(
     `\n## Fault suite (${short ? 'short' : 'full'} mode, ${seconds.toFixed(0)} s, src ${src}, ${new Date().toISOString()})\n`,
   );
@@ -194,11 +194,15 @@ async function serving(service: Service, scimUrl: string, token: string): Promis
   return last;
 }
 
+/** The commit the built code came from, marked "+ uncommitted src" when the working tree differs. */
 function gitHead(): string {
-  try {
-    return execFileSync('git', ['log', '-1', '--format=%h'], { stdio: ['ignore', 'pipe', 'ignore'] })
+  const git = (...argv: string[]) =>
+    execFileSync('git', argv, { stdio: ['ignore', 'pipe', 'ignore'] })
       .toString()
       .trim();
+  try {
+    const dirty = git('status', '--porcelain', '--', 'src') !== '';
+    return `${git('log', '-1', '--format=%h')}${dirty ? ' + uncommitted src' : ''}`;
   } catch {
     return 'unknown';
   }

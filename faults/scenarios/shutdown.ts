@@ -123,6 +123,7 @@ export async function sigterm(ctx: Ctx): Promise<Row> {
       'answers after SIGTERM': afterSig.responses,
       'with Connection: close': afterSig.connectionClose,
       'resets on reused sockets': resetsReused.n,
+      'resets on new connections': all.resets - resetsReused.n,
       'refused after close': all.refused,
       'readyz after SIGTERM': [...readyAfter.entries()].map(([k, n]) => `${k}×${n}`).join(' ') || 'none',
     },
