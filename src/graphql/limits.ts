@@ -6,19 +6,25 @@
  * result reused at every spread, and the walk stops at the first limit it passes.
  *
  * Cost model (an estimate of the work, in particular of the database work):
- * - A field that reaches the database costs {@link DB_FIELD_COST} (10), whatever its arguments:
- *   every root field of Query and Mutation (`users`, `user`, `groups`, `checkMembership`,
- *   `membershipPath`, `provisioningLog`, every mutation …), every field that takes arguments
- *   (`members`, `groups`, `parents`, `memberCount` …: each has a resolver that runs a statement),
- *   `User.manager`, and `totalCount` on a connection (it runs a count).
- * - Any other field costs 1.
- * - A paged field (one with a `first` argument) adds `first` × the cost of one item: for a
+ * - A field that reaches the database costs {@link DB_FIELD_COST} (10) for its statement, whatever
+ *   its arguments: every root field of Query and Mutation (`users`, `user`, `groups`,
+ *   `checkMembership`, `membershipPath`, `provisioningLog`, every mutation …), every field that
+ *   takes arguments (`members`, `groups`, `parents`, `memberCount` …: each has a resolver that runs
+ *   a statement), `User.manager`, and `totalCount` on a connection (it runs a count). Below a page
+ *   these statements are batched by the loaders (one per field for the whole page, see
+ *   loaders.ts), so the 10 is counted once per field of the document, not once per item.
+ * - Every field, those included, also costs 1 each time it is resolved.
+ * - A paged field (one with a `first` argument) multiplies the cost of one item by `first`: for a
  *   connection the cost of its `edges` selection, for a list the cost of its selection; its other
  *   selections (`totalCount`, `pageInfo`) count once. `first` omitted counts as the field's
  *   default (50, the default page size); `first: 0` counts as 1, so an empty page is never free.
  * - Introspection fields (`__schema`, `__type`, `__typename`) are free and do not count towards
  *   depth (the IDE needs them; `maxTokens` bounds their size).
- * - A field under several aliases, or spread through several fragments, counts each time.
+ * - A field under several aliases, or spread through several fragments, counts each time: each is
+ *   a statement of its own.
+ *
+ * So `users(first: 0) { totalCount }` costs 22 (two statements and two fields), and
+ * `users(first: 100) { edges { node { id } } }` 311.
  *
  * Depth counts levels of fields. Aliases count aliased fields in the operation, a fragment once per
  * place it is spread; they are capped separately because every alias of a root field is one more
@@ -66,17 +72,20 @@ export const tooComplex = (message: string) =>
   new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
 
 /**
- * The measure of a selection set, relative to the field that holds it. `items` is the part that
- * is repeated for every item of a page (the `edges` of a connection); `once` everything else.
+ * The measure of a selection set, relative to the field that holds it: `statements` is counted
+ * once however many times the set is resolved (batched database statements); `each` every time
+ * the set is resolved; `items` every time for every item of a page (the `edges` of a connection).
  */
 interface Measure {
   depth: number;
-  once: number;
+  statements: number;
+  each: number;
   items: number;
   aliases: number;
 }
 
-const EMPTY: Measure = { depth: 0, once: 0, items: 0, aliases: 0 };
+const EMPTY: Measure = { depth: 0, statements: 0, each: 0, items: 0, aliases: 0 };
+const costOf = (m: { statements: number; each: number; items: number }) => m.statements + m.each + m.items;
 
 const fieldsOf = (type: GraphQLNamedType | undefined) =>
   type && (isObjectType(type) || isInterfaceType(type)) ? type.getFields() : undefined;
@@ -118,7 +127,7 @@ export function analyzeOperation(
     if (depth > limits.maxDepth) {
       throw tooComplex(`Query is too deep: ${depth} levels of fields, at most ${limits.maxDepth} allowed.`);
     }
-    const cost = m.once + m.items;
+    const cost = costOf(m);
     if (cost > limits.maxCost) {
       throw tooComplex(
         `Query is too expensive: estimated cost over ${limits.maxCost} (${cost} counted before stopping), ` +
@@ -146,7 +155,7 @@ export function analyzeOperation(
     node: FieldNode,
     parent: GraphQLNamedType | undefined,
     above: number,
-  ): { cost: number; depth: number; aliases: number } => {
+  ): { statements: number; each: number; depth: number; aliases: number } => {
     const def = fieldsOf(parent)?.[node.name.value];
     const childType = def ? getNamedType(def.type) : undefined;
     const children = node.selectionSet ? measureSet(node.selectionSet, childType, above + 1) : EMPTY;
@@ -156,14 +165,18 @@ export function analyzeOperation(
       (def !== undefined && def.args.length > 0) ||
       (parent !== undefined && DB_FIELDS_WITHOUT_ARGUMENTS.has(`${parent.name}.${node.name.value}`)) ||
       (node.name.value === 'totalCount' && isConnection(parent));
-    const own = reachesDatabase ? DB_FIELD_COST : 1;
     const page = def ? pageOf(node, def) : undefined;
     const times = Math.max(page ?? 1, 1);
-    let cost: number;
-    if (isConnection(childType)) cost = own + children.once + times * children.items;
-    else if (page !== undefined) cost = own + times * (children.once + children.items);
-    else cost = own + children.once + children.items;
-    return { cost, depth: 1 + children.depth, aliases: (node.alias ? 1 : 0) + children.aliases };
+    let each: number;
+    if (isConnection(childType)) each = 1 + children.each + times * children.items;
+    else if (page !== undefined) each = 1 + times * (children.each + children.items);
+    else each = 1 + children.each + children.items;
+    return {
+      statements: (reachesDatabase ? DB_FIELD_COST : 0) + children.statements,
+      each,
+      depth: 1 + children.depth,
+      aliases: (node.alias ? 1 : 0) + children.aliases,
+    };
   };
 
   const measureFragment = (name: string, parent: GraphQLNamedType | undefined, above: number): Measure => {
@@ -187,13 +200,14 @@ export function analyzeOperation(
       throw tooComplex(`Query is too deep: ${above} levels of fields, at most ${limits.maxDepth} allowed.`);
     }
     const connection = isConnection(type);
-    const total = { depth: 0, once: 0, items: 0, aliases: 0 };
+    const total = { depth: 0, statements: 0, each: 0, items: 0, aliases: 0 };
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
         if (sel.name.value.startsWith('__')) continue;
         const f = measureField(sel, type, above);
-        if (connection && sel.name.value === 'edges') total.items += f.cost;
-        else total.once += f.cost;
+        if (connection && sel.name.value === 'edges') total.items += f.each;
+        else total.each += f.each;
+        total.statements += f.statements;
         total.depth = Math.max(total.depth, f.depth);
         total.aliases += f.aliases;
       } else {
@@ -205,7 +219,8 @@ export function analyzeOperation(
                 above,
               )
             : measureFragment(sel.name.value, type, above);
-        total.once += m.once;
+        total.statements += m.statements;
+        total.each += m.each;
         total.items += m.items;
         total.depth = Math.max(total.depth, m.depth);
         total.aliases += m.aliases;
@@ -216,5 +231,5 @@ export function analyzeOperation(
   }
 
   const m = measureSet(operation.selectionSet, rootType, 0);
-  return { depth: m.depth, cost: m.once + m.items, aliases: m.aliases };
+  return { depth: m.depth, cost: costOf(m), aliases: m.aliases };
 }

@@ -41,7 +41,7 @@ describe('expensive GraphQL operations per tenant (GRAPHQL_TENANT_EXPENSIVE_CONC
     await db.drop();
   });
 
-  const expensiveUsers = `{ users(first: 500) { edges { node { id } } } }`; // 10 + 500 × 3
+  const expensiveUsers = `{ users(first: 500) { edges { node { id } } } }`; // 10 + 1 + 500 × 3
   const expensiveGroups = `{ groups(first: 500) { edges { node { id } } } }`;
   const cheap = `{ viewer { kind } }`;
 
@@ -105,7 +105,7 @@ describe('expensive GraphQL operations per tenant (GRAPHQL_TENANT_EXPENSIVE_CONC
       const other = await app.graphql(expensiveGroups, {}, b.keys.read);
       expect(other.status).toBe(200);
       expect(other.body.errors).toBeUndefined();
-      const tenants = Array.from({ length: 10 }, (_, i) => `t${i}: tenants { id }`).join(' '); // 110
+      const tenants = Array.from({ length: 10 }, (_, i) => `t${i}: tenants { id }`).join(' '); // 10 × 12
       const operator = await app.graphql(`{ ${tenants} }`, {}, ADMIN_TOKEN);
       expect(operator.body.errors).toBeUndefined();
     } finally {

@@ -29,28 +29,33 @@ function rejection(query: string, limits: Partial<OperationLimits>, variables: R
 
 describe('the cost model', () => {
   it('gives every field that reaches the database a cost of its own, whatever first says', () => {
-    // users: 10, totalCount: 10 (a count), nothing per item: an empty page is not free.
-    expect(analyze(`{ users(first: 0) { totalCount } }`).cost).toBe(20);
-    expect(analyze(`{ users(first: 0) { pageInfo { hasNextPage } } }`).cost).toBe(12);
-    // users 10 + 2 × (edges 1 + node 1 + id 1)
-    expect(analyze(`{ users(first: 2) { edges { node { id } } } }`).cost).toBe(16);
+    // Statements users 10 + totalCount 10 (a count), fields 2, nothing per item: not free.
+    expect(analyze(`{ users(first: 0) { totalCount } }`).cost).toBe(22);
+    expect(analyze(`{ users(first: 0) { pageInfo { hasNextPage } } }`).cost).toBe(10 + 3);
+    // users 10 + 1 + 2 × (edges 1 + node 1 + id 1)
+    expect(analyze(`{ users(first: 2) { edges { node { id } } } }`).cost).toBe(17);
     // first omitted counts the default page (50)
-    expect(analyze(`{ users { edges { node { id } } } }`).cost).toBe(10 + 50 * 3);
-    expect(analyze(`{ viewer { kind } }`).cost).toBe(11);
-    expect(analyze(`{ checkMembership(userId: "u", groupIds: ["a", "b"]) }`).cost).toBe(10);
-    expect(analyze(`{ membershipPath(userId: "u", groupId: "g") { id } }`).cost).toBe(11);
-    expect(analyze(`{ provisioningLog { id } }`).cost).toBe(10 + 50 * 1);
-    expect(analyze(`{ provisioningLog(first: 0) { id } }`).cost).toBe(11);
-    expect(analyze(`mutation { deleteUser(id: "u") { id } }`).cost).toBe(11);
+    expect(analyze(`{ users { edges { node { id } } } }`).cost).toBe(11 + 50 * 3);
+    expect(analyze(`{ viewer { kind } }`).cost).toBe(12);
+    expect(analyze(`{ checkMembership(userId: "u", groupIds: ["a", "b"]) }`).cost).toBe(11);
+    expect(analyze(`{ membershipPath(userId: "u", groupId: "g") { id } }`).cost).toBe(12);
+    expect(analyze(`{ provisioningLog { id } }`).cost).toBe(11 + 50 * 1);
+    expect(analyze(`{ provisioningLog(first: 0) { id } }`).cost).toBe(12);
+    expect(analyze(`mutation { deleteUser(id: "u") { id } }`).cost).toBe(12);
   });
 
-  it('charges nested statements: manager, memberCount, nested connections and their totalCount', () => {
-    // user 10 + manager (10 + id 1) + groups (10 + totalCount 10 + 5 × (edges 1 + node 1 + id 1 + memberCount 10))
+  it('charges each nested statement once (the loaders batch it over the page), its fields per item', () => {
+    // Statements: user, manager, groups, totalCount, memberCount (5 × 10). Fields: user 1,
+    // manager 1 + id 1, groups 1 + totalCount 1 + 5 × (edges 1 + node 1 + id 1 + memberCount 1).
     expect(
       analyze(
         `{ user(id: "u") { manager { id } groups(first: 5) { totalCount edges { node { id memberCount } } } } }`,
       ).cost,
-    ).toBe(10 + 11 + (10 + 10 + 5 * 13));
+    ).toBe(50 + 1 + 2 + (2 + 5 * 4));
+    // A page of 100 users each with its manager: two statements, not 101.
+    expect(analyze(`{ users(first: 100) { edges { node { manager { id } } } } }`).cost).toBe(
+      20 + 1 + 100 * (1 + 1 + 2),
+    );
   });
 
   it('counts every alias and every fragment spread of the same field', () => {
@@ -68,8 +73,8 @@ describe('the cost model', () => {
 
   it('multiplies by first given in variables, and leaves introspection free', () => {
     const q = `query($n: Int) { users(first: $n) { edges { node { id } } } }`;
-    expect(analyze(q, { n: 100 }).cost).toBe(10 + 100 * 3);
-    expect(analyze(q, {}).cost).toBe(10 + 50 * 3);
+    expect(analyze(q, { n: 100 }).cost).toBe(11 + 100 * 3);
+    expect(analyze(q, {}).cost).toBe(11 + 50 * 3);
     expect(analyze(`{ __typename __schema { types { name } } }`)).toEqual({ cost: 0, depth: 0, aliases: 0 });
   });
 
@@ -95,7 +100,7 @@ describe('the cost model', () => {
       expect(performance.now() - started).toBeLessThan(2000);
     }
     // With room for it, the whole cost is computed (exactly, without walking 2^40 leaves).
-    expect(analyze(fragmentBomb(40)).cost).toBe(11 * 2 ** 40);
+    expect(analyze(fragmentBomb(40)).cost).toBe(12 * 2 ** 40);
   });
 
   it('never follows a fragment cycle, should one get past validation', () => {
