@@ -52,6 +52,7 @@ const schema = z.object({
   MAX_QUEUED: z.coerce.number().int().min(0).default(512),
   QUEUE_TIMEOUT_MS: z.coerce.number().int().min(0).default(2000),
   TENANT_SHARE: z.coerce.number().min(0.05).max(1).default(0.5),
+  MAX_EXPENSIVE: z.coerce.number().int().min(1).default(2),
   METRICS: booleanString.default(true),
   METRICS_TENANT_LABELS: booleanString.default(false),
   WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default(1),
@@ -115,6 +116,8 @@ export interface Config {
     readonly queueTimeoutMs: number;
     /** Fraction of maxInflight one tenant may hold; beyond, 429. */
     readonly tenantShare: number;
+    /** Expensive requests (large pages) rendered at once. */
+    readonly maxExpensive: number;
   };
   readonly metrics: { readonly enabled: boolean; readonly tenantLabels: boolean };
   /** HTTP worker processes (node:cluster); the service keeps no state in memory that needs sharing. */
@@ -192,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxQueued: e.MAX_QUEUED,
       queueTimeoutMs: e.QUEUE_TIMEOUT_MS,
       tenantShare: e.TENANT_SHARE,
+      maxExpensive: e.MAX_EXPENSIVE,
     }),
     metrics: Object.freeze({ enabled: e.METRICS, tenantLabels: e.METRICS_TENANT_LABELS }),
     workers: e.WORKERS === 'auto' ? availableParallelism() : e.WORKERS,
