@@ -105,6 +105,8 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
   const admission = createAdmission({
     ...config.admission,
     answer: answerRejection,
+    // Entra counts failures toward quarantining the customer's job: SCIM goes first.
+    isPriority: (ctx) => ctx.path.startsWith('/scim/'),
     onShed: metrics.shed,
   });
   metrics.setSources({

@@ -48,7 +48,7 @@ const schema = z.object({
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
   DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(50).default(3000),
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).default(2000),
-  MAX_INFLIGHT: z.coerce.number().int().min(1).default(256),
+  MAX_INFLIGHT: z.coerce.number().int().min(1).default(64),
   MAX_QUEUED: z.coerce.number().int().min(0).default(512),
   QUEUE_TIMEOUT_MS: z.coerce.number().int().min(0).default(2000),
   TENANT_SHARE: z.coerce.number().min(0.05).max(1).default(0.5),

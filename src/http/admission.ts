@@ -17,6 +17,11 @@ export interface AdmissionOptions {
    * /healthz included; bounding them bounds that delay.
    */
   maxExpensive?: number;
+  /**
+   * Which requests come first: SCIM (Entra counts every failure toward quarantining the
+   * customer's provisioning job) before GraphQL (apps and analysts, who can retry).
+   */
+  isPriority?: (ctx: Context) => boolean;
   /** Writes the rejection in the transport's shape (SCIM error body, GraphQL errors). */
   answer: (ctx: Context, err: DomainError) => void;
   /** Told of every request not served: 'full' (503), 'tenant' (429), 'gone' (client left first). */
@@ -43,27 +48,51 @@ export interface Admission {
 }
 
 interface Waiter {
+  priority: boolean;
   admit: () => void;
 }
 
 const clientGone = (ctx: Context) => ctx.req.destroyed || ctx.req.socket.destroyed;
 
 /**
- * Admission control: a fixed number of requests in progress per process, a bounded FIFO queue
- * in front of it, and a cap per tenant. Work whose client has gone while it waited is skipped:
- * under overload, creates otherwise commit for clients that already gave up. Rejections carry
- * Retry-After, which Entra honours; it counts other 5xx toward quarantine.
+ * Admission control: a fixed number of requests in progress per process, bounded FIFO queues in
+ * front of it, and a cap per tenant. Priority requests (SCIM) are admitted before the others,
+ * which may also hold at most half of the slots, so analysts' GraphQL is shed long before Entra's
+ * traffic. Work whose client has gone while it waited is skipped: under overload, creates
+ * otherwise commit for clients that already gave up. Rejections carry Retry-After.
  */
 export function createAdmission(opts: AdmissionOptions): Admission {
+  const isPriority = opts.isPriority ?? (() => true);
+  const maxOther = Math.max(1, Math.floor(opts.maxInflight / 2));
   let inflight = 0;
-  const queue: Waiter[] = [];
+  let inflightOther = 0;
+  const queues: Record<'priority' | 'other', Waiter[]> = { priority: [], other: [] };
   const tenants = new Map<string, number>();
   const tenantMax = Math.max(1, Math.floor(opts.maxInflight * opts.tenantShare));
 
-  const release = () => {
-    const next = queue.shift();
-    if (next) next.admit();
-    else inflight--;
+  const canStart = (priority: boolean) =>
+    inflight < opts.maxInflight && (priority || inflightOther < maxOther);
+  const start = (priority: boolean) => {
+    inflight++;
+    if (!priority) inflightOther++;
+  };
+  const pump = () => {
+    for (;;) {
+      const waiter =
+        queues.priority[0] && canStart(true)
+          ? queues.priority.shift()
+          : queues.other[0] && canStart(false)
+            ? queues.other.shift()
+            : undefined;
+      if (!waiter) return;
+      start(waiter.priority);
+      waiter.admit();
+    }
+  };
+  const finish = (priority: boolean) => {
+    inflight--;
+    if (!priority) inflightOther--;
+    pump();
   };
 
   const reject = (ctx: Context, reason: ShedReason, err: DomainError) => {
@@ -71,9 +100,11 @@ export function createAdmission(opts: AdmissionOptions): Admission {
     opts.answer(ctx, err);
   };
 
-  const waitForSlot = (ctx: Context) =>
+  /** Resolves true once admitted (and counted), false on timeout or when the client leaves. */
+  const waitForSlot = (ctx: Context, priority: boolean) =>
     new Promise<boolean>((resolve) => {
       const socket = ctx.req.socket;
+      const queue = queues[priority ? 'priority' : 'other'];
       const settle = (admitted: boolean) => {
         clearTimeout(timer);
         socket.off('close', onClose);
@@ -81,7 +112,7 @@ export function createAdmission(opts: AdmissionOptions): Admission {
         if (at >= 0) queue.splice(at, 1);
         resolve(admitted);
       };
-      const waiter: Waiter = { admit: () => settle(true) };
+      const waiter: Waiter = { priority, admit: () => settle(true) };
       const timer = setTimeout(() => settle(false), opts.queueTimeoutMs);
       // A client that leaves while waiting gives its place up at once.
       const onClose = () => settle(false);
@@ -89,52 +120,24 @@ export function createAdmission(opts: AdmissionOptions): Admission {
       queue.push(waiter);
     });
 
-  const maxExpensive = opts.maxExpensive ?? 2;
-  let expensive = 0;
-  const expensiveQueue: Array<() => void> = [];
-  const releaseExpensive = () => {
-    const next = expensiveQueue.shift();
-    if (next) next();
-    else expensive--;
-  };
+  const expensive = createSemaphore(opts.maxExpensive ?? 2, opts.queueTimeoutMs);
   const enterExpensive = async (): Promise<() => void> => {
-    if (expensive < maxExpensive) {
-      expensive++;
-    } else {
-      const admitted = await new Promise<boolean>((resolve) => {
-        const admit = () => {
-          clearTimeout(timer);
-          resolve(true);
-        };
-        const timer = setTimeout(() => {
-          expensiveQueue.splice(expensiveQueue.indexOf(admit), 1);
-          resolve(false);
-        }, opts.queueTimeoutMs);
-        expensiveQueue.push(admit);
-      });
-      if (!admitted) {
-        opts.onShed?.('queue_timeout');
-        throw unavailable('The service is busy with large requests; retry shortly.', 1);
-      }
-    }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      releaseExpensive();
-    };
+    const release = await expensive.acquire();
+    if (release) return release;
+    opts.onShed?.('queue_timeout');
+    throw unavailable('The service is busy with large requests; retry shortly.', 1);
   };
 
   const middleware: Middleware<RequestState> = async (ctx, next) => {
     ctx.state.enterExpensive = enterExpensive;
-    if (inflight < opts.maxInflight) {
-      inflight++;
+    const priority = isPriority(ctx);
+    if (canStart(priority)) {
+      start(priority);
     } else {
-      if (queue.length >= opts.maxQueued) {
+      if (queues.priority.length + queues.other.length >= opts.maxQueued) {
         return reject(ctx, 'full', unavailable('The service is at capacity; retry shortly.', 1));
       }
-      // On admission the slot passes directly from the releasing request to this one.
-      if (!(await waitForSlot(ctx))) {
+      if (!(await waitForSlot(ctx, priority))) {
         if (clientGone(ctx)) return opts.onShed?.('gone');
         return reject(ctx, 'queue_timeout', unavailable('The service is at capacity; retry shortly.', 1));
       }
@@ -143,7 +146,7 @@ export function createAdmission(opts: AdmissionOptions): Admission {
       if (clientGone(ctx)) return opts.onShed?.('gone');
       await next();
     } finally {
-      release();
+      finish(priority);
     }
   };
 
@@ -169,6 +172,52 @@ export function createAdmission(opts: AdmissionOptions): Admission {
       };
     },
     enterExpensive,
-    stats: () => ({ inflight, queued: queue.length, tenants: tenants.size, expensive }),
+    stats: () => ({
+      inflight,
+      queued: queues.priority.length + queues.other.length,
+      tenants: tenants.size,
+      expensive: expensive.held(),
+    }),
+  };
+}
+
+/** A counting semaphore whose waiters give up after `timeoutMs` (acquire resolves undefined). */
+function createSemaphore(size: number, timeoutMs: number) {
+  let held = 0;
+  const waiting: Array<() => void> = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else held--;
+  };
+  const releaser = () => {
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      release();
+    };
+  };
+  return {
+    held: () => held,
+    async acquire(): Promise<(() => void) | undefined> {
+      if (held < size) {
+        held++;
+        return releaser();
+      }
+      const admitted = await new Promise<boolean>((resolve) => {
+        // The slot passes directly from the releasing holder to this waiter.
+        const admit = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        const timer = setTimeout(() => {
+          waiting.splice(waiting.indexOf(admit), 1);
+          resolve(false);
+        }, timeoutMs);
+        waiting.push(admit);
+      });
+      return admitted ? releaser() : undefined;
+    },
   };
 }

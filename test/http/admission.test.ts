@@ -143,3 +143,58 @@ it('maps the overload errors to SCIM 429/503 with Retry-After', () => {
   expect(domainToScim(tooManyRequests('busy', 2))).toMatchObject({ status: 429, retryAfterSeconds: 2 });
   expect(domainToScim(unavailable('down', 5))).toMatchObject({ status: 503, retryAfterSeconds: 5 });
 });
+
+describe('priority', () => {
+  let prioritised: Server;
+  let base: string;
+  const held: Array<() => void> = [];
+  const order: string[] = [];
+  const gate = createAdmission({
+    maxInflight: 2,
+    maxQueued: 10,
+    queueTimeoutMs: 2000,
+    tenantShare: 1,
+    isPriority: (ctx) => ctx.path.startsWith('/scim/'),
+    answer: (ctx) => {
+      ctx.status = 503;
+    },
+  });
+  beforeAll(async () => {
+    const app = new Koa();
+    app.use(gate.middleware as Koa.Middleware);
+    app.use(async (ctx) => {
+      order.push(ctx.path);
+      await new Promise<void>((resolve) => held.push(resolve));
+      ctx.body = 'done';
+    });
+    prioritised = createServer(app.callback());
+    await new Promise<void>((resolve) => prioritised.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(prioritised.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    prioritised.closeAllConnections();
+    await new Promise((resolve) => prioritised.close(resolve));
+  });
+
+  it('lets GraphQL hold at most half the slots and admits queued SCIM before queued GraphQL', async () => {
+    const first = fetch(`${base}/graphql?1`);
+    await settle();
+    const second = fetch(`${base}/graphql?2`); // over GraphQL's half: waits though a slot is free
+    await settle();
+    const scimA = fetch(`${base}/scim/v2/t/Users`); // takes the free slot at once
+    await settle();
+    expect(order).toEqual(['/graphql', '/scim/v2/t/Users']);
+    const scimB = fetch(`${base}/scim/v2/t/Groups`); // queued behind, but ahead of GraphQL
+    await settle();
+    held.shift()!(); // the first GraphQL request finishes
+    await first;
+    await settle();
+    expect(order).toEqual(['/graphql', '/scim/v2/t/Users', '/scim/v2/t/Groups']);
+    held.splice(0).forEach((r) => r());
+    await Promise.all([scimA, scimB]);
+    await settle();
+    held.splice(0).forEach((r) => r());
+    expect((await second).status).toBe(200);
+    expect(order).toEqual(['/graphql', '/scim/v2/t/Users', '/scim/v2/t/Groups', '/graphql']);
+  });
+});
