@@ -86,3 +86,30 @@ it('records a request with a wrong token in the provisioning log of the tenant i
     await c.end();
   }
 });
+
+it('logs a request whose body holds a lone surrogate (valid JSON, refused by jsonb)', async () => {
+  const requestId = `surrogate-${Date.now()}`;
+  const res = await fetch(`${scim.base}/Users`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${scim.token}`,
+      'content-type': 'application/scim+json',
+      'x-request-id': requestId,
+    },
+    body: '{"userName":"lone-\\ud800@contoso.com","title":"\\udc00"}',
+  });
+  expect(res.status).toBeLessThan(500);
+  const c = new Client({ connectionString: db.url });
+  await c.connect();
+  try {
+    let rows: Array<{ operations: { title?: string } }> = [];
+    for (let i = 0; i < 60 && rows.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      rows = (await c.query('select operations from provisioning_log where request_id = $1', [requestId]))
+        .rows;
+    }
+    expect(rows).toEqual([{ operations: expect.objectContaining({ title: '\uFFFD' }) }]);
+  } finally {
+    await c.end();
+  }
+});

@@ -22,14 +22,25 @@ export interface ProvisioningLogRecord extends ProvisioningLogInput {
 const SECRET_KEYS = /^(password|secret|token|authorization|x509certificates)$/i;
 const MAX_LOGGED_JSON = 64 * 1024;
 
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text PostgreSQL can store in text and jsonb: a NUL (a %00 echoed in an error detail) or a lone
+ * UTF-16 surrogate (valid in JSON, refused by jsonb) made the whole log entry fail.
+ */
+export function storableText(text: string): string {
+  return text.replace(UNSTORABLE, '\uFFFD');
+}
+
 /** A copy of a request body without secret-bearing keys, truncated if huge (e.g. 10,000-member PUTs). */
 export function redactForLog(body: unknown): unknown {
   const strip = (v: unknown): unknown => {
+    if (typeof v === 'string') return storableText(v);
     if (Array.isArray(v)) return v.map(strip);
     if (v && typeof v === 'object') {
       return Object.fromEntries(
         Object.entries(v as Record<string, unknown>).map(([k, val]) => [
-          k,
+          storableText(k),
           SECRET_KEYS.test(k) ? '[redacted]' : strip(val),
         ]),
       );
@@ -45,7 +56,8 @@ export function redactForLog(body: unknown): unknown {
 
 /**
  * Appends entries to tenants' provisioning logs in one INSERT. An entry for a tenant id that does
- * not exist (a request that failed authentication with a made-up Provisioning URL) is skipped. The batch travels as a single jsonb
+ * not exist (a request that failed authentication with a made-up Provisioning URL) is skipped;
+ * the others keep their order (ids follow it, and the log reads newest first by id). The batch travels as a single jsonb
  * parameter: a VALUES list with thousands of placeholders made the client-side query formatting
  * the most expensive step of a SCIM request.
  */
@@ -58,20 +70,22 @@ export async function recordProvisioningBatch(
     tenant_id: e.tenantId,
     request_id: e.requestId,
     method: e.method,
-    path: e.path,
+    path: storableText(e.path),
     status: e.status,
     duration_ms: e.durationMs,
-    error_detail: e.errorDetail,
-    warnings: e.warnings,
+    error_detail: e.errorDetail === null ? null : storableText(e.errorDetail),
+    warnings: e.warnings.map(storableText),
     operations: e.operations ?? null,
   }));
   await query(
     em,
     `insert into provisioning_log (tenant_id, request_id, method, path, status, duration_ms, error_detail, warnings, operations)
      select x.tenant_id, request_id, method, path, status, duration_ms, error_detail, coalesce(warnings, '{}'), operations
-     from jsonb_to_recordset(?::jsonb) as x(tenant_id uuid, request_id text, method text, path text, status smallint,
-       duration_ms real, error_detail text, warnings text[], operations jsonb)
-     join tenant t on t.id = x.tenant_id`,
+     from rows from (jsonb_to_recordset(?::jsonb) as (tenant_id uuid, request_id text, method text, path text,
+       status smallint, duration_ms real, error_detail text, warnings text[], operations jsonb)) with ordinality
+       as x(tenant_id, request_id, method, path, status, duration_ms, error_detail, warnings, operations, n)
+     where exists (select 1 from tenant t where t.id = x.tenant_id)
+     order by x.n`,
     [json(rows)],
     PREPARE,
   );
