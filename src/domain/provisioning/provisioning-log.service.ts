@@ -22,6 +22,7 @@ export interface ProvisioningLogRecord extends ProvisioningLogInput {
 const SECRET_KEYS = /^(password|secret|token|authorization|x509certificates)$/i;
 const MAX_LOGGED_JSON = 64 * 1024;
 
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be found
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
