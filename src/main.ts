@@ -1,15 +1,16 @@
 import 'reflect-metadata';
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase } from './db/database';
 import { openOrm } from './db/orm';
 import { createLogger, type Logger } from './http/logger';
 import { serve, withTimeout } from './serve';
 import { aggregateForWorkers } from './http/metrics';
+import { handOffConnections } from './http/server';
 
 /**
  * Composition root: config → database (embedded unless DATABASE_URL) → migrations → HTTP.
- * With WORKERS > 1 the primary owns the database and forks HTTP workers sharing the port.
+ * With WORKERS > 1 the primary owns the database and the port, and hands connections to HTTP workers.
  * SIGTERM/SIGINT drain in-flight requests, close the pool and stop the embedded database last.
  */
 async function main(): Promise<void> {
@@ -94,15 +95,24 @@ function exitBy(timeoutMs: number, log: Logger): number {
   return deadline;
 }
 
-/** Forks HTTP workers (same admin token, the primary's database URL); replaces any that crash. */
+/**
+ * Forks HTTP workers (same admin token, the primary's database URL) and, once they are ready,
+ * accepts connections on the port and hands them over; replaces workers that crash.
+ */
 async function forkWorkers(config: Config, log: Logger, databaseUrl: string) {
   let stopping = false;
+  const ready = new Set<Worker>();
   const env = { DATABASE_URL: databaseUrl, ADMIN_TOKEN: config.adminToken };
   const fork = () =>
     new Promise<void>((resolve, reject) => {
       const worker = cluster.fork(env);
-      worker.once('listening', () => resolve());
+      worker.on('message', (message: unknown) => {
+        if (message !== WORKER_READY) return;
+        ready.add(worker);
+        resolve();
+      });
       worker.once('exit', (code) => {
+        ready.delete(worker);
         if (stopping) return;
         reject(new Error(`worker exited with code ${code} during start`));
         log.error({ code }, 'worker exited; starting a new one');
@@ -110,10 +120,17 @@ async function forkWorkers(config: Config, log: Logger, databaseUrl: string) {
       });
     });
   await Promise.all(Array.from({ length: config.workers }, fork));
+  const handOff = await handOffConnections(config.port, config.host, () =>
+    [...ready].filter((w) => w.isConnected()),
+  );
   return {
-    /** Asks every worker to drain; one still running at the deadline is killed. */
+    /**
+     * Stops accepting first (new connections are refused, never reset), then asks every worker to
+     * drain; one still running at the deadline is killed.
+     */
     stop: async (deadline: number) => {
       stopping = true;
+      handOff.close();
       const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
       await Promise.all(
         workers.map(
@@ -133,10 +150,14 @@ async function forkWorkers(config: Config, log: Logger, databaseUrl: string) {
   };
 }
 
+/** What a worker tells the primary once it can serve connections. */
+const WORKER_READY = 'cpd:worker-ready';
+
 /** A cluster worker: connects to the primary's database and serves HTTP. */
 async function runWorker(config: Config, log: Logger): Promise<void> {
   const orm = await openOrm({ url: config.databaseUrl!, poolMax: config.dbPoolMax, timeouts: config.db });
-  const serving = await serve(config, log, orm);
+  const serving = await serve(config, log, orm, true);
+  process.send?.(WORKER_READY);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -3,7 +3,7 @@ import type { Orm } from './db/orm';
 import { buildApp } from './compose';
 import type { Logger } from './http/logger';
 import { createMetrics, shareWithPrimary } from './http/metrics';
-import { drainServer, listen } from './http/server';
+import { adoptConnections, drainServer, listen } from './http/server';
 
 export interface Serving {
   port: number;
@@ -15,8 +15,11 @@ export interface Serving {
   stop(deadline: number): Promise<void>;
 }
 
-/** Builds the app over an open ORM and listens (in the single process or in a cluster worker). */
-export async function serve(config: Config, log: Logger, orm: Orm): Promise<Serving> {
+/**
+ * Builds the app over an open ORM and serves it: listening on the port (a single process), or on
+ * the connections a cluster primary hands over (`handedOff`).
+ */
+export async function serve(config: Config, log: Logger, orm: Orm, handedOff = false): Promise<Serving> {
   let shuttingDown = false;
   const hooks: Array<() => Promise<void>> = [];
   const metrics = createMetrics({ tenantLabels: config.metrics.tenantLabels });
@@ -29,7 +32,9 @@ export async function serve(config: Config, log: Logger, orm: Orm): Promise<Serv
     isShuttingDown: () => shuttingDown,
     shutdownHooks: hooks,
   });
-  const { server, port } = await listen(app, config.port, config.host);
+  const { server, port } = handedOff
+    ? { server: await adoptConnections(app), port: config.port }
+    : await listen(app, config.port, config.host);
   return {
     port,
     stop: async (deadline) => {
