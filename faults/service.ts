@@ -65,6 +65,8 @@ export class Service {
         LOG_LEVEL: 'warn',
         WORKERS: String(options.workers),
         SHUTDOWN_TIMEOUT_MS: String(options.shutdownTimeoutMs),
+        // Settings to try without editing the suite, e.g. FAULTS_SERVICE_ENV='{"MAX_INFLIGHT":"32"}'.
+        ...(JSON.parse(process.env.FAULTS_SERVICE_ENV ?? '{}') as Record<string, string>),
         ...(options.extraEnv ?? {}),
       },
       stdio: ['ignore', fd, fd],

@@ -2,7 +2,6 @@ import {
   compareWrites,
   entraUser,
   presentUserNames,
-  ReadyPoller,
   scimBase,
   scimHeaders,
   seedUsers,
@@ -12,11 +11,17 @@ import { newAgent, percentile, request, sleep } from '../http';
 import { Tally, type Row } from '../report';
 import { Verdict } from '../verdict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { ProbeProcess } from '../probe-process';
 
-/** /healthz must stay this fast under the load. */
+/** /healthz (polled from a process of its own) must answer this fast at p99 under the load. */
 export const HEALTHZ_TARGET_MS = 500;
-/** Client timeouts tolerated, as a share of requests (the service should shed, not queue). */
-export const TIMEOUT_SHARE_TARGET = 0.01;
+/**
+ * Answers the service itself took longer than 1 s to give, as a share of its answers (from its own
+ * /metrics histogram): it should shed (429/503), not queue. Client-side timeouts are reported too,
+ * but on one machine they also measure the load generator, which shares the cores with the
+ * service and PostgreSQL and lags by up to a second itself (printed in the row).
+ */
+export const SLOW_SHARE_TARGET = 0.01;
 
 /**
  * f: 2,000 clients at once, each on its own keep-alive connection, with a 2 s client timeout: a
@@ -38,9 +43,13 @@ export async function manyClients(ctx: Ctx): Promise<Row> {
   ).map((r) => r);
   const rss = { before: ctx.service.rssMiB(), max: 0, after: 0 };
   const rssTimer = setInterval(() => (rss.max = Math.max(rss.max, ctx.service.rssMiB())), 250);
-  const health = new ReadyPoller(() => ctx.service.url, 100, 5000, '/healthz');
+  // From a process of its own: in this one, the 2,000 clients' own event-loop lag would be measured.
+  const health = new ProbeProcess(`${ctx.service.url}/healthz`, 100, 5000);
+  // A SCIM GET from an unloaded client of its own: what a well-behaved client (Entra) sees meanwhile.
+  const scimProbe = new ProbeProcess(`${base}/Users/${known[0]!.id}`, 100, 5000, headers);
   const tally = new Tally();
   const latencies: number[] = [];
+  const timeoutsOn = { reused: 0, fresh: 0 };
   const acked = new Set<string>();
   const unknown = new Set<string>();
   const errored = new Set<string>();
@@ -74,6 +83,7 @@ export async function manyClients(ctx: Ctx): Promise<Row> {
                 timeoutMs: 2000,
               });
       tally.add(o);
+      if (o.kind === 'timeout') timeoutsOn[o.reusedSocket ? 'reused' : 'fresh']++;
       if (o.kind === 'response') latencies.push(o.ms);
       if (userName) {
         if (o.kind === 'response' && o.status >= 200 && o.status < 300) acked.add(userName);
@@ -86,19 +96,27 @@ export async function manyClients(ctx: Ctx): Promise<Row> {
     }
     agent.destroy();
   };
+  const metricsBefore = await scimDurations(ctx);
   await Promise.all(Array.from({ length: ctx.mode.manyClients }, (_, c) => client(c)));
+  const metricsAfter = await scimDurations(ctx);
   clearInterval(rssTimer);
   lag.disable();
   await sleep(2000);
   rss.after = ctx.service.rssMiB();
-  await health.stop();
+  const healthSamples = await health.stop();
+  const scimSamples = await scimProbe.stop();
+  const scimMs = scimSamples.map((s) => s.ms).sort((a, b) => a - b);
+  const scimStatuses = new Map<string | number, number>();
+  for (const s of scimSamples) scimStatuses.set(s.status, (scimStatuses.get(s.status) ?? 0) + 1);
   const present = new Set(
     [...(await presentUserNames(ctx, prefix))].filter((n) => !n.startsWith(`${prefix}-seed-`)),
   );
   const writes = compareWrites(acked, unknown, errored, present);
   latencies.sort((a, b) => a - b);
-  const healthSamples = health.samples.filter((s) => s.start < deadline);
-  const healthMax = Math.max(0, ...healthSamples.map((s) => s.end - s.start));
+  const healthMs = healthSamples.map((s) => s.ms).sort((a, b) => a - b);
+  const healthMax = Math.max(0, ...healthMs);
+  const healthP99 = percentile(healthMs, 99);
+  const slow = serviceSlow(metricsBefore, metricsAfter);
   const healthBad = healthSamples.filter((s) => s.status !== 200).length;
   const v = new Verdict()
     .fail(
@@ -107,12 +125,12 @@ export async function manyClients(ctx: Ctx): Promise<Row> {
     )
     .statuses(tally, { allowTimeouts: true })
     .fail(
-      tally.timeouts > tally.total * TIMEOUT_SHARE_TARGET,
-      `${tally.timeouts} of ${tally.total} requests timed out at 2 s (target ≤ ${TIMEOUT_SHARE_TARGET * 100} %: shed instead)`,
+      slow.over1s > slow.all * SLOW_SHARE_TARGET,
+      `the service took over 1 s for ${slow.over1s} of ${slow.all} answers (target ≤ ${SLOW_SHARE_TARGET * 100} %: shed instead)`,
     )
     .fail(
-      healthMax > HEALTHZ_TARGET_MS,
-      `/healthz took up to ${Math.round(healthMax)} ms (target ≤ ${HEALTHZ_TARGET_MS})`,
+      healthP99 > HEALTHZ_TARGET_MS,
+      `/healthz p99 ${Math.round(healthP99)} ms (target ≤ ${HEALTHZ_TARGET_MS})`,
     )
     .fail(healthBad > 0, `/healthz failed ${healthBad} times`);
   return v.row({
@@ -127,9 +145,42 @@ export async function manyClients(ctx: Ctx): Promise<Row> {
       'p50 ms': percentile(latencies, 50),
       'p99 ms': percentile(latencies, 99),
       'RSS MiB before/max/after': `${Math.round(rss.before)}/${Math.round(rss.max)}/${Math.round(rss.after)}`,
-      'healthz max ms': healthMax,
+      'healthz max ms (own process)': healthMax,
+      'healthz p99 ms': healthP99,
+      'client timeouts (2 s)': `${tally.timeouts} of ${tally.total} (${timeoutsOn.fresh} on new connections)`,
+      'SCIM GET from its own process p50/p99/max ms': `${Math.round(percentile(scimMs, 50))}/${Math.round(percentile(scimMs, 99))}/${Math.round(Math.max(0, ...scimMs))}`,
+      'SCIM GET from its own process statuses': [...scimStatuses].map(([k, v]) => `${k}×${v}`).join(' '),
       'load generator lag max ms': lag.max / 1e6,
+      'service-side SCIM answers over 1 s / 2.5 s': `${slow.over1s} / ${slow.over2500ms} of ${slow.all}`,
       'committed after client gave up': `${writes.unknownPresent} of ${writes.unknown}`,
     },
   });
+}
+
+/** The service's own SCIM latency histogram (cumulative bucket counts by upper bound), from /metrics. */
+async function scimDurations(ctx: Ctx): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  let o = await request(`${ctx.service.url}/metrics`, { timeoutMs: 10_000 });
+  // The primary gathers every worker's metrics; under load a worker may answer it late.
+  for (let i = 0; i < 5 && (o.kind !== 'response' || o.status !== 200); i++) {
+    await sleep(1000);
+    o = await request(`${ctx.service.url}/metrics`, { timeoutMs: 10_000 });
+  }
+  if (o.kind !== 'response' || o.status !== 200) throw new Error('could not read the service metrics');
+  for (const m of o.body.matchAll(
+    /^http_request_duration_seconds_bucket\{le="([^"]+)",family="scim",[^}]*\} (\d+)/gm,
+  )) {
+    counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + Number(m[2]));
+  }
+  return counts;
+}
+
+/** How many SCIM answers took the service itself over 1 s and over 2.5 s, of all, during the load. */
+function serviceSlow(
+  before: Map<string, number>,
+  after: Map<string, number>,
+): { all: number; over1s: number; over2500ms: number } {
+  const d = (le: string) => (after.get(le) ?? 0) - (before.get(le) ?? 0);
+  const all = d('+Inf');
+  return { all, over1s: all - d('1'), over2500ms: all - d('2.5') };
 }

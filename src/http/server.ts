@@ -4,6 +4,13 @@ import { Server as NetServer, type Socket } from 'node:net';
 
 const connections = new WeakMap<Server, Set<Socket>>();
 
+/**
+ * Connections the kernel holds for us before we accept them (capped by net.core.somaxconn).
+ * Node's default of 511 overflowed when 2,000 clients connected at once: the kernel dropped their
+ * SYNs, and each waited a second or more to retransmit, which clients saw as timeouts.
+ */
+const LISTEN_BACKLOG = 4096;
+
 /** An HTTP server for the app that knows its open connections (however they arrived). */
 function httpServer(app: Koa<never>): Server {
   // Long SCIM filters travel in the query string; allow more than Node's 16 KiB of headers.
@@ -27,7 +34,7 @@ export function listen(
   const server = httpServer(app);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       const addr = server.address();
       resolve({ server, port: typeof addr === 'object' && addr ? addr.port : port });
     });
@@ -81,7 +88,9 @@ export function handOffConnections(
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     // close() stops listening at once; its callback would wait for sockets already handed over.
-    server.listen(port, host, () => resolve({ close: () => void server.close() }));
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () =>
+      resolve({ close: () => void server.close() }),
+    );
   });
 }
 
