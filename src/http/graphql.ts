@@ -44,6 +44,10 @@ export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.
           const known = isDomainError(err) ? err : asUnavailable(err);
           throw known ? domainHttpError(known) : err;
         }
+        // For the request's log line and metrics.
+        if (auth.status === 'authenticated' && auth.principal.kind !== 'operator')
+          state.tenantId = auth.principal.tenantId;
+        else if (auth.status === 'rejected') state.errorReason = auth.reason;
         const context: GraphQLContext = {
           auth,
           requestId: state.requestId,
@@ -82,10 +86,24 @@ export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.
       const context = contexts.get(ctx);
       if (context) releaseSlots(context);
     }
+    if (ctx.status >= 400 && !ctx.state.errorReason) ctx.state.errorReason = firstErrorMessage(ctx.body);
   };
   const ide = ideMiddleware({
     enabled: opts.ide ?? false,
     ...(opts.onIdeMissing ? { onMissing: opts.onIdeMissing } : {}),
   });
   return [ide as Koa.Middleware<RequestState>, onlyGraphql];
+}
+
+/** The first error message of a GraphQL error answer (small: only read for 4xx and 5xx), for the log line. */
+function firstErrorMessage(body: unknown): string | undefined {
+  try {
+    const parsed = (typeof body === 'string' ? JSON.parse(body) : body) as {
+      errors?: Array<{ message?: unknown }>;
+    };
+    const message = parsed?.errors?.[0]?.message;
+    return typeof message === 'string' ? message.slice(0, 300) : undefined;
+  } catch {
+    return undefined;
+  }
 }
