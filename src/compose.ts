@@ -105,8 +105,12 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
   const admission = createAdmission({
     ...config.admission,
     answer: answerRejection,
-    // Entra counts failures toward quarantining the customer's job: SCIM goes first.
-    isPriority: (ctx) => ctx.path.startsWith('/scim/'),
+    // Entra counts failures toward quarantining the customer's job: SCIM goes first, and each
+    // Provisioning URL (tenant) gets its turn.
+    classify: (ctx) =>
+      ctx.path.startsWith('/scim/')
+        ? { priority: true, tenant: (/^\/scim\/v2\/([^/]{1,64})/i.exec(ctx.path)?.[1] ?? '').toLowerCase() }
+        : { priority: false },
     onShed: metrics.shed,
   });
   metrics.setSources({
@@ -137,7 +141,6 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
         recordUsage,
         provisioning,
         credentials,
-        enterTenant: admission.enterTenant,
       }) as unknown as Router<RequestState>,
     ],
     middleware: await graphqlMiddleware({

@@ -29,8 +29,6 @@ export interface ScimDeps {
   provisioning: ProvisioningWriter;
   /** Verified tokens, evicted when revoked (see compose). */
   credentials: CredentialCache;
-  /** Takes one of the tenant's request slots (admission control); throws 429 when it has none. */
-  enterTenant?: (tenantId: string) => () => void;
 }
 
 /**
@@ -89,19 +87,11 @@ function urlTenant(ctx: Context): string | undefined {
   return isUuid(id) ? id : undefined;
 }
 
-/** Holds one of the tenant's admission slots for the rest of the request. */
-function tenantShare(enter: (tenantId: string) => () => void): Middleware<ScimState> {
-  return async (ctx, next) => {
-    const tenantId = ctx.state.scim.dctx.tenantId;
-    ctx.state.tenantId = tenantId;
-    const release = enter(tenantId);
-    try {
-      await next();
-    } finally {
-      release();
-    }
-  };
-}
+/** Names the authenticated tenant on the request's log line and metrics. */
+const nameTenant: Middleware<ScimState> = async (ctx, next) => {
+  ctx.state.tenantId = ctx.state.scim.dctx.tenantId;
+  await next();
+};
 
 /** Methods a known SCIM path supports, for a 405 with Allow; undefined for unknown paths. */
 function allowedMethods(path: string): string[] | undefined {
@@ -121,7 +111,7 @@ export function scimRouter(deps: ScimDeps): Router<ScimState> {
   const router = new Router<ScimState>({ prefix: '/scim/v2/:tenantId', sensitive: false, strict: false });
   router.use(scimErrorsAndLog(deps));
   router.use(scimAuth(settings, deps.recordUsage, deps.credentials));
-  if (deps.enterTenant) router.use(tenantShare(deps.enterTenant));
+  router.use(nameTenant);
   for (const sub of [userRoutes(settings), groupRoutes(settings), discoveryRoutes(settings)]) {
     router.use(sub.routes(), sub.allowedMethods({ throw: false }));
   }
