@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   let port = config.port;
   if (config.workers > 1) {
     aggregateForWorkers();
-    ({ stop: stopServing } = await forkWorkers(config, log, db.url));
+    ({ stop: stopServing, port } = await forkWorkers(config, log, db.url));
   } else {
     const serving = await serve(config, log, db.orm);
     stopServing = serving.stop;
@@ -124,6 +124,7 @@ async function forkWorkers(config: Config, log: Logger, databaseUrl: string) {
     [...ready].filter((w) => w.isConnected()),
   );
   return {
+    port: handOff.port,
     /**
      * Stops accepting first (new connections are refused, never reset), then asks every worker to
      * drain; one still running at the deadline is killed.

@@ -47,14 +47,14 @@ export function availabilityOf(em: { config: object }): DatabaseAvailability | u
 }
 
 /**
- * Probes every `intervalMs` (250 ms) with a `timeoutMs` (500 ms) limit, so readiness turns false
- * within ~0.75 s of the database freezing. One failure makes the service not ready; two in a row
+ * Probes every `intervalMs` (200 ms) with a `timeoutMs` (400 ms) limit, so readiness turns false
+ * within ~0.6 s of the database freezing (plus any event-loop delay). One failure makes the service not ready; two in a row
  * make it down. While down the probe backs off to `maxBackoffMs` (1 s), so recovery is noticed
  * within about a second of the database answering again.
  */
 export function monitorAvailability(opts: AvailabilityOptions): DatabaseAvailability {
-  const interval = opts.intervalMs ?? 250;
-  const timeout = opts.timeoutMs ?? 500;
+  const interval = opts.intervalMs ?? 200;
+  const timeout = opts.timeoutMs ?? 400;
   const maxBackoff = opts.maxBackoffMs ?? 1000;
   let failures = 0;
   let probeStarted: number | undefined;

@@ -64,6 +64,8 @@ export async function adoptConnections(app: Koa<never>): Promise<Server> {
 }
 
 export interface HandOff {
+  /** The bound port (PORT=0 picks one). */
+  port: number;
   /** Stops accepting at once: new connections are refused by the kernel, not reset later. */
   close(): void;
 }
@@ -88,9 +90,13 @@ export function handOffConnections(
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     // close() stops listening at once; its callback would wait for sockets already handed over.
-    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () =>
-      resolve({ close: () => void server.close() }),
-    );
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
+      const addr = server.address();
+      resolve({
+        port: typeof addr === 'object' && addr ? addr.port : port,
+        close: () => void server.close(),
+      });
+    });
   });
 }
 
