@@ -23,10 +23,9 @@ import { poolStats, resetPool } from './db/orm';
 import { createAdmission } from './http/admission';
 import { createMetrics, type Metrics } from './http/metrics';
 import type { Context } from 'koa';
-import type { DomainError } from './domain/errors';
+import { retryAfterOf, type DomainError } from './domain/errors';
 import { domainToScim } from './scim/errors';
 import { sendScimError } from './scim/http/respond';
-import { retryAfterOf } from './domain/errors';
 import { graphqlCode } from './graphql/errors';
 
 /** A request refused before either transport saw it (admission), in that transport's shape. */

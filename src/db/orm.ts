@@ -61,7 +61,16 @@ export function resetPool(orm: Orm): void {
   const pool = tarnPool(orm);
   if (!pool) return;
   for (const { resource } of [...pool.used, ...pool.free]) {
-    resource.__knex__disposed ??= new Error('database unreachable: connection reset');
-    resource.connection?.stream?.destroy();
+    discardConnection(resource, 'database unreachable: connection reset');
   }
+}
+
+/**
+ * Closes a pooled `pg` connection's socket now (a frozen server never answers a polite close) and
+ * marks it disposed, so knex never hands it out again and replaces it when one is next needed.
+ */
+export function discardConnection(connection: object, reason: string): void {
+  const c = connection as PgClientLike;
+  c.__knex__disposed ??= new Error(reason);
+  c.connection?.stream?.destroy();
 }

@@ -1,5 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { availabilityOf } from '../db/availability';
+import { discardConnection } from '../db/orm';
 import { DomainError, unavailable } from './errors';
 
 interface PgResult {
@@ -83,7 +84,7 @@ export async function query<T = Record<string, unknown>>(
     }
     // A statement that timed out on the client may still be running on the server: this
     // connection's next answer would be that statement's. Never reuse it.
-    if (connection && isReadTimeout(e)) discard(connection);
+    if (connection && isReadTimeout(e)) discardConnection(connection, 'query read timeout');
     throw translateDbError(e);
   } finally {
     if (connection) await client.releaseConnection(connection);
@@ -92,15 +93,6 @@ export async function query<T = Record<string, unknown>>(
 
 function isReadTimeout(e: unknown): boolean {
   return (e as { message?: string })?.message === 'Query read timeout';
-}
-
-function discard(connection: PgConnection): void {
-  const c = connection as PgConnection & {
-    __knex__disposed?: unknown;
-    connection?: { stream?: { destroy(): void } };
-  };
-  c.__knex__disposed ??= new Error('query read timeout');
-  c.connection?.stream?.destroy();
 }
 
 const databaseDown = () => unavailable('The directory database is unreachable; retry shortly.', 5);
