@@ -16,7 +16,13 @@ export async function readJsonBody(ctx: Context, maxBytes: number): Promise<unkn
     );
   }
   const declared = Number(ctx.get('content-length') || 0);
-  if (declared > maxBytes) throw tooLarge(maxBytes);
+  if (declared > maxBytes) {
+    // Answering while the client still uploads makes it see a broken pipe, not the 413: take in
+    // (and drop) a moderately oversized body first; past that, answer and close the connection.
+    if (declared <= maxBytes * DRAIN_FACTOR) await drain(ctx.req);
+    else ctx.set('Connection', 'close');
+    throw tooLarge(maxBytes);
+  }
   const text = decodeUtf8(await readRaw(ctx.req, maxBytes)).replace(/^\uFEFF/, '');
   if (text.trim() === '')
     throw new ScimError(400, 'invalidSyntax', 'The request body is empty; a JSON object is required.');
@@ -52,9 +58,12 @@ function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
+        // No Content-Length (chunked): drop the rest as it comes, answer once it has arrived.
         req.off('data', onData);
-        req.resume();
-        reject(tooLarge(maxBytes));
+        drain(req).then(
+          () => reject(tooLarge(maxBytes)),
+          () => reject(tooLarge(maxBytes)),
+        );
         return;
       }
       chunks.push(chunk);
@@ -62,6 +71,27 @@ function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
     req.on('data', onData);
     req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.once('error', reject);
+  });
+}
+
+/** Oversized bodies up to this multiple of the limit are read to the end (and dropped) before the 413. */
+const DRAIN_FACTOR = 4;
+/** Longest wait for an oversized upload to finish before answering anyway. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/** Reads the rest of a request body and discards it; resolves when it ends (or fails, or takes too long). */
+function drain(req: IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (req.readableEnded || req.destroyed) return resolve();
+    const timer = setTimeout(resolve, DRAIN_TIMEOUT_MS);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    req.once('end', done);
+    req.once('error', done);
+    req.once('close', done);
+    req.resume();
   });
 }
 
