@@ -69,7 +69,9 @@ function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.once('end', () => {
+      if (size <= maxBytes) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    });
     req.once('error', reject);
   });
 }
