@@ -9,6 +9,7 @@ import { graphqlBombs } from './scenarios/graphql-bombs';
 import { manyClients } from './scenarios/many-clients';
 import { twoProcesses } from './scenarios/race';
 import { sigterm } from './scenarios/shutdown';
+import { largePages, sigtermFrozen } from './scenarios/hangs';
 import { live, logSize, readLog, Service, type ServiceOptions } from './service';
 import { request, sleep } from './http';
 import { execFileSync } from 'node:child_process';
@@ -51,6 +52,8 @@ const SCENARIOS: Scenario[] = [
   { id: 'f', name: '2,000 clients at once', limit: [90, 45], run: manyClients },
   { id: 'g', name: 'GraphQL fragment bomb and alias bomb', limit: [60, 30], run: graphqlBombs },
   { id: 'h', name: 'bad-input corpus', limit: [180, 90], run: badInput },
+  { id: 'i', name: 'SIGTERM while PostgreSQL is frozen', limit: [75, 60], run: sigtermFrozen },
+  { id: 'j', name: 'clients reading 1,000-user pages', limit: [60, 40], run: largePages },
 ];
 
 const args = new Set(process.argv.slice(2));

@@ -54,9 +54,9 @@ async function main(): Promise<void> {
     shuttingDown = true;
     log.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: draining requests');
     const deadline = exitBy(config.shutdownTimeoutMs, log);
-    // The last half second (or tenth) is for closing the pool and the embedded database.
-    await stopServing(deadline - Math.min(500, config.shutdownTimeoutMs / 10));
-    const closed = await withTimeout(db.close(), Math.max(250, deadline - Date.now()));
+    // The last moments are for closing the pool and the embedded database.
+    await stopServing(deadline - Math.min(300, config.shutdownTimeoutMs / 10));
+    const closed = await withTimeout(db.close(), Math.max(0, deadline - Date.now()));
     log.info({ clean: closed }, 'stopped');
     process.exit(0);
   };
@@ -83,16 +83,17 @@ function readConfig(): Config {
 }
 
 /**
- * Arms a timer that ends the process at the shutdown deadline whatever is still pending (a database
- * that does not answer must not keep a deploy waiting); returns the deadline.
+ * Arms a timer that ends the process `timeoutMs` from now whatever is still pending (a database
+ * that does not answer must not keep a deploy waiting). Returns the deadline for orderly work,
+ * a little earlier, so that the process normally exits by itself, with code 0, before the timer.
  */
 function exitBy(timeoutMs: number, log: Logger): number {
-  const deadline = Date.now() + timeoutMs;
+  const now = Date.now();
   setTimeout(() => {
     log.warn({ timeoutMs }, 'shutdown did not finish in time; exiting');
     process.exit(1);
-  }, timeoutMs + 250).unref();
-  return deadline;
+  }, timeoutMs).unref();
+  return now + timeoutMs - Math.min(200, timeoutMs / 10);
 }
 
 /**
@@ -164,9 +165,9 @@ async function runWorker(config: Config, log: Logger): Promise<void> {
     if (stopping) return;
     stopping = true;
     // A little earlier than the primary's deadline, which kills workers still running then.
-    const deadline = exitBy(Math.max(0, config.shutdownTimeoutMs - 300), log);
-    await serving.stop(deadline - Math.min(300, config.shutdownTimeoutMs / 10));
-    await withTimeout(orm.close(true), Math.max(100, deadline - Date.now()));
+    const deadline = exitBy(Math.max(0, config.shutdownTimeoutMs - 400), log);
+    await serving.stop(deadline - Math.min(200, config.shutdownTimeoutMs / 10));
+    await withTimeout(orm.close(true), Math.max(0, deadline - Date.now()));
     process.exit(0);
   };
   // `on`, not `once`: a second SIGTERM must not fall through to Node's default (instant exit).
