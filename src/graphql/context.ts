@@ -12,6 +12,11 @@ export interface GraphQLContext {
   publicUrl: string;
   /** Per-request caches (dataloaders), created lazily by resolvers. */
   loaders: Map<string, unknown>;
+  /**
+   * Waits for one of the process's few slots for expensive work (admission control; absent in
+   * tests that build no admission), shared with large SCIM pages.
+   */
+  enterExpensive?: () => Promise<() => void>;
 }
 
 /** The authenticated principal, or UNAUTHENTICATED. */

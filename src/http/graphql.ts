@@ -55,6 +55,7 @@ export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.
           em: state.em,
           publicUrl: opts.publicUrl,
           loaders: new Map(),
+          ...(state.enterExpensive ? { enterExpensive: state.enterExpensive } : {}),
         };
         contexts.set(ctx, context);
         return context;

@@ -21,6 +21,7 @@ import { groupToScim } from './protocol/group-mapper';
 import { listResponse } from './protocol/list-response';
 import { readSearchBody } from './http/body';
 import { readListParams } from './http/list-params';
+import { asExpensive, LARGE_PAGE } from './http/large-page';
 import { isUuid } from '../domain/sql';
 
 export interface ScimDeps {
@@ -117,7 +118,9 @@ export function scimRouter(deps: ScimDeps): Router<ScimState> {
   }
   router.post('/.search', async (ctx) => {
     const source = await readSearchBody(ctx, settings.maxBodyBytes);
-    await searchAcrossTypes(ctx as Context & { state: ScimState }, source, settings);
+    const c = ctx as Context & { state: ScimState };
+    const large = readListParams(source, settings.maxResults).request.count > LARGE_PAGE;
+    await asExpensive(c, large, () => searchAcrossTypes(c, source, settings));
   });
   router.all('/{*rest}', (ctx) => {
     const rest = ctx.path.replace(/^\/scim\/v2\/[^/]+/i, '');
