@@ -36,7 +36,7 @@ const schema = z.object({
   GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(50000),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(1).default(100),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(500).default(10000),
-  GRAPHQL_EXPENSIVE_COST: z.coerce.number().int().min(0).default(1000),
+  GRAPHQL_EXPENSIVE_COST: z.coerce.number().int().min(0).default(25000),
   GRAPHQL_TENANT_EXPENSIVE_CONCURRENCY: z.coerce.number().int().min(1).default(2),
   JWT_HS256_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_JWKS_URL: z.url().optional(),

@@ -66,6 +66,8 @@ export interface OperationAnalysis {
   depth: number;
   cost: number;
   aliases: number;
+  /** Database statements the operation runs (fields that reach the database, aliases included). */
+  statements: number;
 }
 
 export const tooComplex = (message: string) =>
@@ -231,5 +233,5 @@ export function analyzeOperation(
   }
 
   const m = measureSet(operation.selectionSet, rootType, 0);
-  return { depth: m.depth, cost: costOf(m), aliases: m.aliases };
+  return { depth: m.depth, cost: costOf(m), aliases: m.aliases, statements: m.statements / DB_FIELD_COST };
 }

@@ -36,6 +36,12 @@ export interface GraphQLServerOptions {
 const HEAVY_RESPONSE_COST = 5000;
 
 /**
+ * An operation running more database statements than this is expensive whatever its cost: 50
+ * aliased counts are cheap to render but hold the pool (a page with nested connections runs 3).
+ */
+const EXPENSIVE_STATEMENTS = 10;
+
+/**
  * Before any resolver runs: depth, cost and alias limits with the request's variables, then, for
  * an expensive operation, a slot of its tenant (TOO_MANY_REQUESTS when the tenant has none left).
  * The slot is given back when the response is sent; http/graphql.ts also gives back whatever a
@@ -53,16 +59,24 @@ function limitsPlugin(
       return {
         async didResolveOperation({ document, operation, request, contextValue }) {
           if (!operation) return;
-          const { cost } = analyzeOperation(schema, document, operation, request.variables ?? {}, limits);
-          if (cost <= expensiveCost) return;
-          const release = slots.tryAcquire(slotKeyOf(contextValue));
-          if (!release) {
-            throw tooManyRequests(
-              `Too many expensive operations at once for this tenant (at most ${perTenant}; this one's ` +
-                `estimated cost is ${cost}, expensive above ${expensiveCost}). Retry shortly, or ask for less at once.`,
-            );
+          const { cost, statements } = analyzeOperation(
+            schema,
+            document,
+            operation,
+            request.variables ?? {},
+            limits,
+          );
+          if (cost > expensiveCost || statements > EXPENSIVE_STATEMENTS) {
+            const release = slots.tryAcquire(slotKeyOf(contextValue));
+            if (!release) {
+              throw tooManyRequests(
+                `Too many expensive operations at once for this tenant (at most ${perTenant}; this one's ` +
+                  `estimated cost is ${cost} and it runs ${statements} statements; expensive above ${expensiveCost} or ` +
+                  `${EXPENSIVE_STATEMENTS} statements). Retry shortly, or ask for less at once.`,
+              );
+            }
+            holdSlot(contextValue, release);
           }
-          holdSlot(contextValue, release);
           // A response this large is tens of milliseconds of synchronous work: it also takes one
           // of the process's few slots for expensive work, shared with large SCIM pages, so that
           // few such operations run at once and the event loop (and /healthz) stays free.

@@ -75,7 +75,12 @@ describe('the cost model', () => {
     const q = `query($n: Int) { users(first: $n) { edges { node { id } } } }`;
     expect(analyze(q, { n: 100 }).cost).toBe(11 + 100 * 3);
     expect(analyze(q, {}).cost).toBe(11 + 50 * 3);
-    expect(analyze(`{ __typename __schema { types { name } } }`)).toEqual({ cost: 0, depth: 0, aliases: 0 });
+    expect(analyze(`{ __typename __schema { types { name } } }`)).toEqual({
+      cost: 0,
+      depth: 0,
+      aliases: 0,
+      statements: 0,
+    });
   });
 
   it('rejects over each limit, as soon as it is passed', () => {
@@ -110,5 +115,17 @@ describe('the cost model', () => {
     expect(() => analyzeOperation(schema, document, getOperationAST(document)!, {}, roomy)).toThrow(
       /spreads itself/,
     );
+  });
+});
+
+describe('database statements', () => {
+  it('counts the statements an operation runs, each alias its own, a page with nested connections a few', async () => {
+    const counts = Array.from({ length: 50 }, (_, i) => `c${i}: users(first: 0) { totalCount }`).join(' ');
+    expect(analyze(`{ ${counts} }`).statements).toBe(100);
+    expect(
+      analyze(
+        `{ users(first: 100) { edges { node { id roles { value } groups { edges { node { id } } } } } } }`,
+      ).statements,
+    ).toBe(2);
   });
 });
