@@ -108,6 +108,9 @@ export function createMetrics(opts: { tenantLabels: boolean }): Metrics {
     g.set(sources!.provisioningLog().oldestAgeSeconds),
   );
 
+  // Label children by their values: inc() and observe() with a labels object hash it on every call.
+  const requestChildren = new Map<string, { inc(): void }>();
+  const durationChildren = new Map<string, { observe(v: number): void }>();
   const middleware: Middleware<RequestState> = async (ctx, next) => {
     const started = process.hrtime.bigint();
     try {
@@ -115,10 +118,24 @@ export function createMetrics(opts: { tenantLabels: boolean }): Metrics {
     } finally {
       const family = routeFamily(ctx.path);
       const status = statusClass(ctx.status);
-      const values: Record<string, string> = { family, method: ctx.method, status };
-      if (opts.tenantLabels) values.tenant = ctx.state.tenantId ?? '';
-      requests.inc(values);
-      duration.observe({ family, status }, Number(process.hrtime.bigint() - started) / 1e9);
+      const tenant = opts.tenantLabels ? (ctx.state.tenantId ?? '') : '';
+      const key = `${family}|${ctx.method}|${status}|${tenant}`;
+      let counter = requestChildren.get(key);
+      if (!counter) {
+        const values: Record<string, string> = { family, method: ctx.method, status };
+        if (opts.tenantLabels) values.tenant = tenant;
+        // Node parses only the HTTP methods it knows, so keys are few; tenant labels are not.
+        counter = requests.labels(values);
+        if (requestChildren.size < 1000) requestChildren.set(key, counter);
+      }
+      counter.inc();
+      const dkey = `${family}|${status}`;
+      let histogram = durationChildren.get(dkey);
+      if (!histogram) {
+        histogram = duration.labels({ family, status });
+        durationChildren.set(dkey, histogram);
+      }
+      histogram.observe(Number(process.hrtime.bigint() - started) / 1e9);
     }
   };
 
