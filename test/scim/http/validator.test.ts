@@ -1,5 +1,5 @@
 /**
- * The Microsoft SCIM Validator's test list (ENTRA-SCIM.md, "Test suites"), request by request,
+ * The Microsoft SCIM Validator's test list (its published test names), request by request,
  * through the real app. Each test is named after the validator's.
  */
 import { createTestDatabase, type TestDatabase } from '../../support/db';

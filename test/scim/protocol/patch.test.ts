@@ -6,7 +6,7 @@ import { parsePatchRequest, PatchError } from '../../../src/scim/protocol/patch/
 import { SCHEMA_PATCH_OP } from '../../../src/scim/protocol/schemas';
 
 /**
- * Table-driven: every PATCH shape Entra sends (../shared/ENTRA-SCIM.md), the SCIM Validator's PATCH
+ * Table-driven: every PATCH shape Entra sends (the rules in entra-normalize.ts), the SCIM Validator's PATCH
  * tests and the Postman collection's quirks, as captured payloads with the expected result.
  */
 interface ExpectedError {

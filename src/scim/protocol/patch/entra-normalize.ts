@@ -1,5 +1,6 @@
 /**
- * The ONE place where Microsoft Entra ID's PATCH dialect (../shared/ENTRA-SCIM.md, "PATCH") is
+ * The ONE place where Microsoft Entra ID's PATCH dialect (rules E1… below, fixtures in
+ * test/fixtures/patch) is
  * folded into RFC 7644 §3.5.2 operations. Everything after this file (apply-user-patch.ts,
  * group-patch.ts) is RFC-strict and sees canonical attribute names and typed values only.
  *
