@@ -3,7 +3,7 @@
  * service and the statuses it may answer. Used by `npm run faults` (against a real process) and by
  * the test suite (against the app in process). No case may get a 5xx, hang, or change data.
  *
- * Conventions for runners:
+ * Conventions for runners (requestOf applies them):
  * - Placeholders, replaced in `path`, `body` and header values before sending:
  *     `{userId}`  the id of a user that exists in the tenant (created by the runner's setup),
  *     `{groupId}` the id of a group that exists in the tenant.
@@ -37,6 +37,40 @@ export interface BadInputCase {
 
 /** A well-formed UUID no resource has. */
 export const NONEXISTENT_ID = '00000000-0000-4000-8000-00000000dead';
+
+/** What a runner knows of the tenant a case is sent to. */
+export interface CaseTarget {
+  /** The tenant's Provisioning URL (SCIM paths are appended to it). */
+  scimBase: string;
+  /** The service's base URL (GraphQL paths are appended to it). */
+  serviceUrl: string;
+  scimToken: string;
+  /** An API key of the tenant with every scope. */
+  apiKey: string;
+  userId: string;
+  groupId: string;
+}
+
+/** A case as the request to send, with the conventions above applied (one place for both runners). */
+export function requestOf(
+  c: BadInputCase,
+  t: CaseTarget,
+): { url: string; method: string; headers: Record<string, string>; body: string | Buffer | undefined } {
+  const fill = (text: string) => text.replaceAll('{userId}', t.userId).replaceAll('{groupId}', t.groupId);
+  const scim = c.transport === 'scim';
+  const headers: Record<string, string> = {};
+  if (c.auth !== false) headers.authorization = `Bearer ${scim ? t.scimToken : t.apiKey}`;
+  const body =
+    c.bodyBase64 !== undefined
+      ? Buffer.from(c.bodyBase64, 'base64')
+      : c.body !== undefined
+        ? fill(c.body)
+        : undefined;
+  if (body !== undefined) headers['content-type'] = scim ? 'application/scim+json' : 'application/json';
+  // The case's own headers win over the runner's.
+  for (const [k, v] of Object.entries(c.headers ?? {})) headers[k.toLowerCase()] = fill(v);
+  return { url: `${scim ? t.scimBase : t.serviceUrl}${fill(c.path)}`, method: c.method, headers, body };
+}
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

@@ -1,4 +1,4 @@
-import { BAD_INPUT_CASES, type BadInputCase } from '../bad-input';
+import { BAD_INPUT_CASES, requestOf, type BadInputCase, type CaseTarget } from '../bad-input';
 import { createApiKey, createTenant, scimHeaders, seedUsers, type Ctx, type Tenant } from '../context';
 import { request, type Outcome } from '../http';
 import { Tally, type Row } from '../report';
@@ -29,17 +29,20 @@ export async function badInput(ctx: Ctx, cases: BadInputCase[] = BAD_INPUT_CASES
   });
   if (group.kind !== 'response' || group.status !== 201)
     throw new Error('bad-input setup: group create failed');
-  // The corpus's placeholders (documented in faults/bad-input.ts): {userId} and {groupId}.
-  const values: Record<string, string> = {
-    userId: userId!,
-    groupId: (JSON.parse(group.body) as { id: string }).id,
-  };
-  const fill = (s: string) => s.replace(/\{(userId|groupId)\}/g, (_, key: string) => values[key]!);
   const allKey = await createApiKey(ctx.service.url, ctx.serviceOptions.adminToken, tenant.id, [
     'DIRECTORY_READ',
     'DIRECTORY_WRITE',
     'TENANT_ADMIN',
   ]);
+  // Where the corpus's cases go (its conventions are applied by requestOf, in faults/bad-input.ts).
+  const target: CaseTarget = {
+    scimBase: `${ctx.service.url}/scim/v2/${tenant.id}`,
+    serviceUrl: ctx.service.url,
+    scimToken: tenant.scimToken,
+    apiKey: allKey,
+    userId: userId!,
+    groupId: (JSON.parse(group.body) as { id: string }).id,
+  };
   const before = await fingerprint(ctx, tenant);
   const tally = new Tally();
   const wrong: string[] = [];
@@ -49,7 +52,13 @@ export async function badInput(ctx: Ctx, cases: BadInputCase[] = BAD_INPUT_CASES
     Array.from({ length: 4 }, async () => {
       while (next < cases.length && !ctx.aborted) {
         const c = cases[next++]!;
-        const o = await send(ctx, tenant, allKey, c, fill);
+        const r = requestOf(c, target);
+        const o = await request(r.url, {
+          method: r.method,
+          headers: r.headers,
+          ...(r.body !== undefined ? { body: r.body } : {}),
+          timeoutMs: 10_000,
+        });
         tally.add(o);
         const ok = o.kind === 'response' && o.status < 500 && c.expect.includes(o.status);
         if (!ok)
@@ -97,37 +106,6 @@ export async function badInput(ctx: Ctx, cases: BadInputCase[] = BAD_INPUT_CASES
   if (wrong.length + badBodies.length > 0)
     ctx.log(`  unexpected answers and bodies:\n    ${[...wrong, ...badBodies].join('\n    ')}`);
   return row;
-}
-
-function send(
-  ctx: Ctx,
-  tenant: Tenant,
-  allKey: string,
-  c: BadInputCase,
-  fill: (s: string) => string,
-): Promise<Outcome> {
-  const url =
-    c.transport === 'scim'
-      ? `${ctx.service.url}/scim/v2/${tenant.id}${fill(c.path)}`
-      : `${ctx.service.url}${fill(c.path)}`;
-  const headers: Record<string, string> = {};
-  for (const [k, val] of Object.entries(c.headers ?? {})) headers[k.toLowerCase()] = fill(val);
-  if (c.auth !== false && headers.authorization === undefined)
-    headers.authorization = `Bearer ${c.transport === 'scim' ? tenant.scimToken : allKey}`;
-  const body =
-    c.bodyBase64 !== undefined
-      ? Buffer.from(c.bodyBase64, 'base64')
-      : c.body !== undefined
-        ? fill(c.body)
-        : undefined;
-  if (body !== undefined && headers['content-type'] === undefined)
-    headers['content-type'] = c.transport === 'scim' ? 'application/scim+json' : 'application/json';
-  return request(url, {
-    method: c.method,
-    headers,
-    ...(body !== undefined ? { body } : {}),
-    timeoutMs: 10_000,
-  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { BAD_INPUT_CASES, type BadInputCase } from '../../faults/bad-input';
+import { BAD_INPUT_CASES, requestOf, type BadInputCase } from '../../faults/bad-input';
 import { startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { uniq } from '../support/factories';
@@ -73,24 +73,21 @@ afterAll(async () => {
   await db.drop();
 });
 
-function fill(text: string): string {
-  return text.replaceAll('{userId}', ids.userId!).replaceAll('{groupId}', ids.groupId!);
-}
-
 async function send(c: BadInputCase): Promise<{ status: number; type: string; text: string }> {
-  const scimCase = c.transport === 'scim';
-  const headers: Record<string, string> = {};
-  if (c.auth !== false) headers.authorization = `Bearer ${scimCase ? scim.token : apiKey}`;
-  const body =
-    c.bodyBase64 !== undefined
-      ? Buffer.from(c.bodyBase64, 'base64')
-      : c.body !== undefined
-        ? fill(c.body)
-        : undefined;
-  if (body !== undefined) headers['content-type'] = scimCase ? 'application/scim+json' : 'application/json';
-  for (const [k, v] of Object.entries(c.headers ?? {})) headers[k.toLowerCase()] = fill(v);
-  const url = scimCase ? `${scim.base}${fill(c.path)}` : `${app.url}${fill(c.path)}`;
-  const res = await fetch(url, { method: c.method, headers, body, signal: AbortSignal.timeout(60_000) });
+  const r = requestOf(c, {
+    scimBase: scim.base,
+    serviceUrl: app.url,
+    scimToken: scim.token,
+    apiKey,
+    userId: ids.userId!,
+    groupId: ids.groupId!,
+  });
+  const res = await fetch(r.url, {
+    method: r.method,
+    headers: r.headers,
+    body: r.body,
+    signal: AbortSignal.timeout(60_000),
+  });
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
 }
 
