@@ -136,19 +136,24 @@ it("holds a tenant to its share and lets another tenant's request through meanwh
 });
 
 it('answers 429 with Retry-After when a tenant already has its share waiting too', async () => {
-  // Per tenant: 1 running (2 × 0.5) and 2 waiting (4 × 0.5); the fourth is refused at once.
-  const h = await harness({});
-  const accepted = [h.get('/scim/v2/a/Users'), h.get('/scim/v2/a/Users'), h.get('/scim/v2/a/Users')];
+  // Per tenant: 1 running (2 × 0.5) and 6 waiting (three quarters of a queue of 8); the eighth is
+  // refused at once, though the queue still has room for other tenants.
+  const h = await harness({ maxQueued: 8 });
+  const accepted = Array.from({ length: 7 }, () => h.get('/scim/v2/a/Users'));
   await settle();
   const refused = await h.get('/scim/v2/a/Users');
   expect(refused.status).toBe(429);
   expect(refused.headers.get('retry-after')).toBe('1');
   expect(h.shed).toEqual(['tenant']);
-  for (let i = 0; i < 3; i++) {
+  const other = h.get('/scim/v2/b/Users');
+  await settle();
+  expect(h.started).toEqual(['/scim/v2/a/Users', '/scim/v2/b/Users']);
+  for (let i = 0; i < 8; i++) {
     h.releaseOne();
     await settle();
   }
-  expect((await Promise.all(accepted)).map((r) => r.status)).toEqual([200, 200, 200]);
+  expect((await other).status).toBe(200);
+  expect((await Promise.all(accepted)).map((r) => r.status)).toEqual(Array(7).fill(200));
 });
 
 it('serves tenants in turn: a burst from one does not delay another behind all of it', async () => {
