@@ -52,8 +52,8 @@ export default tseslint.config(
     },
   },
   {
-    // Decorator metadata (type-graphql, MikroORM) needs these imports at run time.
-    files: ['src/graphql/**/*.ts', 'src/domain/**/*.entity.ts'],
+    // Decorator metadata (type-graphql) needs these imports at run time.
+    files: ['src/graphql/**/*.ts'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {

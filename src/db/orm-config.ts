@@ -1,7 +1,6 @@
 import type { Options } from '@mikro-orm/postgresql';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
-import { entities } from '../domain/entities';
 import { migrationsList } from './migrations';
 
 export interface OrmConfigInput {
@@ -47,16 +46,18 @@ export const NO_STATEMENT_TIMEOUTS: Partial<DbTimeouts> = {
 
 const quiet = () => undefined;
 
-/** MikroORM options for our schema. Migrations are listed explicitly so tsc output and jest agree. */
+/** MikroORM options. Migrations are listed explicitly so tsc output and jest agree. */
 export function ormConfig(input: OrmConfigInput): Options {
   const timeouts = { ...DEFAULT_DB_TIMEOUTS, ...input.timeouts };
   return {
     driver: PostgreSqlDriver,
     clientUrl: input.url,
-    entities,
+    // No entities: the schema's one source is the migrations, and the domain writes its SQL by hand
+    // (ADR 0009). MikroORM is here for the pool, transactions and the migrator.
+    entities: [],
+    discovery: { warnWhenNoEntities: false },
     extensions: [Migrator],
-    discovery: { warnWhenNoEntities: true },
-    // Entities are fetched explicitly; no implicit transactions around single statements (hot paths).
+    // No implicit transactions around single statements (hot paths).
     implicitTransactions: false,
     forceUtcTimezone: true,
     pool: {

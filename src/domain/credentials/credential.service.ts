@@ -5,8 +5,7 @@ import type { OperatorContext } from '../context';
 import { DomainError } from '../errors';
 import { announceCredentialRevoked } from './credential.events';
 import { isUuid, pgArray, PREPARE, query } from '../sql';
-import type { CredentialKind } from './credential.entity';
-import type { ApiScope, CredentialRecord, IssuedCredential } from './credential.types';
+import type { ApiScope, CredentialKind, CredentialRecord, IssuedCredential } from './credential.types';
 import { generateSecret, hashSecret, secretMatches, secretPrefix } from './secrets';
 
 type Row = Record<string, unknown>;

@@ -1,4 +1,5 @@
-import type { CredentialKind } from './credential.entity';
+/** What a credential is for: a tenant's SCIM bearer token, or an API key for GraphQL. */
+export type CredentialKind = 'SCIM_TOKEN' | 'API_KEY';
 
 export const API_SCOPES = ['DIRECTORY_READ', 'DIRECTORY_WRITE', 'TENANT_ADMIN'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
