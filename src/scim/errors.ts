@@ -1,6 +1,6 @@
 import { assertNever, isDomainError, retryAfterOf, type DomainError } from '../domain/errors';
 import { asUnavailable } from '../domain/sql';
-import { FilterSyntaxError } from './protocol/filter/parser';
+import { FilterSyntaxError } from '../domain/query/filter/parser';
 import { isScimError, ScimError } from './protocol/errors';
 
 /** The SCIM error for a domain error (exhaustive: a new code must be mapped here). */

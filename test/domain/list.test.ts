@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db';
 import { buildGroup, buildTenant, buildUser } from '../support/factories';
 import { listUsers } from '../../src/domain/users/user.queries';
 import { listGroups } from '../../src/domain/groups/group.queries';
-import { parseFilter, parseSortBy } from '../../src/scim/protocol/filter/parser';
+import { parseFilter, parseSortBy } from '../../src/domain/query/filter/parser';
 
 let db: TestDatabase;
 beforeAll(async () => {

@@ -1,5 +1,6 @@
 /**
- * `npm run fuzz`: the protocol properties of test/fuzz/properties.ts on many inputs.
+ * `npm run fuzz`: the properties of the filter grammar (test/domain/query/filter.properties.ts) and
+ * of the SCIM PATCH engine (test/scim/protocol/patch.properties.ts) on many inputs.
  *
  *   FUZZ_RUNS   total inputs across all properties (default 1,000,000), split evenly
  *   FUZZ_SEED   base seed (default: random); property i of ALL_PROPERTIES runs with FUZZ_SEED + i
@@ -10,7 +11,12 @@
  * Built with tsc (test/fuzz/tsconfig.json) and run by plain node: no jest, no database.
  */
 import fc from 'fast-check';
-import { ALL_PROPERTIES } from './properties';
+import { FILTER_PROPERTIES } from '../domain/query/filter.properties';
+import { PATCH_PROPERTIES } from '../scim/protocol/patch.properties';
+import type { PropertyCase } from './harness';
+
+/** In this order: property i runs with FUZZ_SEED + i, so a printed seed stays reproducible. */
+const ALL_PROPERTIES: PropertyCase[] = [...FILTER_PROPERTIES, ...PATCH_PROPERTIES];
 
 function main(): number {
   const total = Number(process.env.FUZZ_RUNS ?? 1_000_000);

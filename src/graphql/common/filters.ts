@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { Field, ID, InputType } from 'type-graphql';
 import type { AttrPath, Filter, Literal } from '../../domain/query/ast';
 import type { DirectoryFilter } from '../../domain/memberships/membership.filter';
-import { FilterSyntaxError, parseFilter } from '../../scim/protocol/filter/parser';
+import { FilterSyntaxError, parseFilter } from '../../domain/query/filter/parser';
 import { DomainError } from '../../domain/errors';
 import { MembershipDepth } from './enums';
 

@@ -1,6 +1,6 @@
 import type { ListRequest } from '../../domain/query/list';
 import { ScimError } from '../protocol/errors';
-import { parseFilter, parseSortBy } from '../protocol/filter/parser';
+import { parseFilter, parseSortBy } from '../../domain/query/filter/parser';
 import { parseAttributeList, type ProjectionOptions } from '../protocol/projection';
 
 export const DEFAULT_PAGE_SIZE = 100;

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Filter, ResourceKind } from '../../../src/domain/query/ast';
 import { compileFilter, compileSort } from '../../../src/domain/query/compile';
-import { parseFilter, parseSortBy } from '../../../src/scim/protocol/filter/parser';
+import { parseFilter, parseSortBy } from '../../../src/domain/query/filter/parser';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 
 let db: TestDatabase;

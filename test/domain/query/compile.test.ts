@@ -1,8 +1,8 @@
 import type { Filter, ResourceKind } from '../../../src/domain/query/ast';
 import { compileFilter, compileSort } from '../../../src/domain/query/compile';
 import { DomainError } from '../../../src/domain/errors';
-import { parseFilter, parseSortBy } from '../../../src/scim/protocol/filter/parser';
-import fixtures from '../../fixtures/filter/compile.json';
+import { parseFilter, parseSortBy } from '../../../src/domain/query/filter/parser';
+import fixtures from './fixtures/compile.json';
 
 interface Fixtures {
   valid: { kind: ResourceKind; filter: string; sql: string; params: unknown[] }[];

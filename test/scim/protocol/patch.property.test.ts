@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { PATCH_PROPERTIES } from '../../fuzz/properties';
+import { PATCH_PROPERTIES } from './patch.properties';
 
 /**
  * Property tests of the PATCH engine (short runs; `npm run fuzz` runs the same properties on a

@@ -2,7 +2,7 @@
  * PATCH path parsing. The grammar (attrPath / valuePath [subAttr], RFC 7644 §3.5.2) is the one of
  * the shared filter parser, so this reuses it and only reshapes the result.
  */
-import { FilterSyntaxError, parsePathExpression } from '../filter/parser';
+import { FilterSyntaxError, parsePathExpression } from '../../../domain/query/filter/parser';
 import type { PatchPath } from './types';
 
 /** A path that does not parse or does not fit the target attribute; becomes `invalidPath`. */

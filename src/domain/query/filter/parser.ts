@@ -3,7 +3,7 @@
  * Precedence: not > and > or; and/or are left-associative. Beyond the RFC it accepts Entra's
  * `emails[type eq "work"].value eq "x"` and the unquoted values of Microsoft's Postman collection.
  */
-import type { AttrPath, CompareOp, Filter, Literal, SortSpec } from '../../../domain/query/ast';
+import type { AttrPath, CompareOp, Filter, Literal, SortSpec } from '../ast';
 import { FilterSyntaxError, tokenize, type Token } from './lexer';
 
 export { FilterSyntaxError } from './lexer';

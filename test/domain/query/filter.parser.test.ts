@@ -5,8 +5,8 @@ import {
   parseFilter,
   parsePathExpression,
   parseSortBy,
-} from '../../../src/scim/protocol/filter/parser';
-import fixtures from '../../fixtures/filter/parser.json';
+} from '../../../src/domain/query/filter/parser';
+import fixtures from './fixtures/parser.json';
 
 interface Fixtures {
   valid: { input: string; expected: Filter }[];
