@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { registerDatabaseStatus, type DatabaseStatus } from '../domain/sql';
 import type { Orm } from './orm';
 
 /**
@@ -7,7 +8,7 @@ import type { Orm } from './orm';
  * with 503 while the database is down instead of each trying to connect (a connect storm) or
  * waiting on a frozen server.
  */
-export interface DatabaseAvailability {
+export interface DatabaseAvailability extends DatabaseStatus {
   /** The last probe answered and none is overdue. */
   ready(): boolean;
   /** Two probes in a row failed: requests should not try the database. */
@@ -34,16 +35,12 @@ export interface AvailabilityOptions {
   maxBackoffMs?: number;
 }
 
-const registry = new WeakMap<object, DatabaseAvailability>();
-
-/** Makes `availability` the one that sql.ts consults for this ORM's sessions. */
+/**
+ * Makes `availability` the status the domain consults for this ORM's sessions (requests fail fast
+ * while it says down; readiness reads it). The domain defines what it needs; src/db provides it.
+ */
 export function registerAvailability(orm: Orm, availability: DatabaseAvailability): void {
-  registry.set(orm.config, availability);
-}
-
-/** The availability registered for the ORM a session belongs to, if any. */
-export function availabilityOf(em: { config: object }): DatabaseAvailability | undefined {
-  return registry.get(em.config);
+  registerDatabaseStatus(orm.config, availability);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import { discardConnection } from '../domain/sql';
 import { ormConfig, type OrmConfigInput } from './orm-config';
 
 export type Orm = MikroORM;
@@ -22,13 +23,9 @@ export async function migrateDown(orm: Orm, to?: string): Promise<string[]> {
   return reverted.map((m) => m.name);
 }
 
-interface PgClientLike {
-  connection?: { stream?: { destroy(): void } };
-  __knex__disposed?: unknown;
-}
 interface TarnPoolLike {
-  used: Array<{ resource: PgClientLike }>;
-  free: Array<{ resource: PgClientLike }>;
+  used: Array<{ resource: object }>;
+  free: Array<{ resource: object }>;
   numUsed(): number;
   numFree(): number;
   numPendingAcquires(): number;
@@ -63,14 +60,4 @@ export function resetPool(orm: Orm): void {
   for (const { resource } of [...pool.used, ...pool.free]) {
     discardConnection(resource, 'database unreachable: connection reset');
   }
-}
-
-/**
- * Closes a pooled `pg` connection's socket now (a frozen server never answers a polite close) and
- * marks it disposed, so knex never hands it out again and replaces it when one is next needed.
- */
-export function discardConnection(connection: object, reason: string): void {
-  const c = connection as PgClientLike;
-  c.__knex__disposed ??= new Error(reason);
-  c.connection?.stream?.destroy();
 }

@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { availabilityOf } from '../db/availability';
+import { databaseStatusOf } from './sql';
 
 /**
  * True when the database answers. With a probe running (every served process has one) this reads
  * its verdict and never waits; otherwise it asks the database, giving up after `timeoutMs`.
  */
 export async function databaseReachable(em: EntityManager, timeoutMs = 1000): Promise<boolean> {
-  const availability = availabilityOf(em);
-  if (availability) return availability.ready();
+  const status = databaseStatusOf(em);
+  if (status) return status.ready();
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([

@@ -1,6 +1,4 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import { availabilityOf } from '../db/availability';
-import { discardConnection } from '../db/orm';
 import { DomainError, unavailable } from './errors';
 
 interface PgResult {
@@ -12,6 +10,44 @@ interface PgConnection {
 interface KnexClientLike {
   acquireConnection(): Promise<PgConnection>;
   releaseConnection(connection: PgConnection): Promise<void>;
+}
+
+/**
+ * What the domain needs to know about the database's health: src/db runs a probe on a connection
+ * of its own and registers it here at start-up (the domain does not import src/db).
+ */
+export interface DatabaseStatus {
+  /** The last probe answered and none is overdue. */
+  ready(): boolean;
+  /** The database is known to be down: fail at once (503) instead of waiting for a connection. */
+  down(): boolean;
+}
+
+const statuses = new WeakMap<object, DatabaseStatus>();
+
+/** Makes `status` the one consulted for the sessions of the ORM whose configuration is `config`. */
+export function registerDatabaseStatus(config: object, status: DatabaseStatus): void {
+  statuses.set(config, status);
+}
+
+/** The status registered for the ORM a session belongs to, if any (none: assume the database is up). */
+export function databaseStatusOf(em: { config: object }): DatabaseStatus | undefined {
+  return statuses.get(em.config);
+}
+
+interface PooledPgClient {
+  connection?: { stream?: { destroy(): void } };
+  __knex__disposed?: unknown;
+}
+
+/**
+ * Closes a pooled `pg` connection's socket now (a frozen server never answers a polite close) and
+ * marks it disposed, so knex never hands it out again and replaces it when one is next needed.
+ */
+export function discardConnection(connection: object, reason: string): void {
+  const c = connection as PooledPgClient;
+  c.__knex__disposed ??= new Error(reason);
+  c.connection?.stream?.destroy();
 }
 
 export interface QueryOptions {
@@ -49,7 +85,7 @@ export async function query<T = Record<string, unknown>>(
   const client = knex.client as KnexClientLike;
   const stmt = statement(sql, params, opts.prepare === true);
   // While the database is known to be down, fail at once (503) rather than queue for a connection.
-  if (!knex.isTransaction && availabilityOf(em)?.down()) throw databaseDown();
+  if (!knex.isTransaction && databaseStatusOf(em)?.down()) throw databaseDown();
   // MikroORM's query logging (debug, and the statement counts the tests assert) still sees it.
   const logger = em.config.getLogger();
   const started = logger.isEnabled('query') ? Date.now() : undefined;
@@ -271,7 +307,7 @@ export async function inTransaction<C extends { em: EntityManager }, T>(
   work: (tx: C) => Promise<T>,
 ): Promise<T> {
   if (ctx.em.isInTransaction()) return work(ctx);
-  if (availabilityOf(ctx.em)?.down()) throw databaseDown();
+  if (databaseStatusOf(ctx.em)?.down()) throw databaseDown();
   const em = ctx.em.fork();
   const connection = em.getConnection('write');
   let trx: Knex.Transaction;
