@@ -1,6 +1,6 @@
 /**
- * Turns a Group PATCH into named commands the domain runs as set operations (CONVENTIONS:
- * "Membership is a set of rows, changed by deltas"). The member list is never loaded: Entra sends
+ * Turns a Group PATCH into named commands the domain runs as set operations (docs/conventions.md,
+ * "Memberships are rows changed by deltas"). The member list is never loaded: Entra sends
  * membership PATCHes in parallel, one member each, and load-edit-save loses members.
  */
 import type { Filter } from '../../../domain/query/ast';
