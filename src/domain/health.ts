@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { databaseStatusOf } from './sql';
+import { databaseStatusOf, query, sql } from './sql';
 
 /**
  * True when the database answers. With a probe running (every served process has one) this reads
@@ -11,7 +11,7 @@ export async function databaseReachable(em: EntityManager, timeoutMs = 1000): Pr
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      em.execute('select 1').then(() => true),
+      query(em, sql`select 1`).then(() => true),
       new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), timeoutMs);
       }),

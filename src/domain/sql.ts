@@ -1,11 +1,14 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { DomainError, unavailable } from './errors';
+import { render, type SqlFragment, type SqlValue } from './sql-fragment';
+
+export { render, sql, SqlFragment, SqlIdentifier, type RenderedSql, type SqlValue } from './sql-fragment';
 
 interface PgResult {
   rows: unknown[];
 }
 interface PgConnection {
-  query(config: { name?: string; text: string; values: unknown[] }): Promise<PgResult>;
+  query(config: { name?: string; text: string; values: SqlValue[] }): Promise<PgResult>;
 }
 interface KnexClientLike {
   acquireConnection(): Promise<PgConnection>;
@@ -66,8 +69,8 @@ export interface QueryOptions {
 export const PREPARE: QueryOptions = { prepare: true };
 
 /**
- * Runs one SQL statement on the context's EntityManager (inside its transaction, if any).
- * Placeholders are `?`, so SQL text must not contain a literal `?`.
+ * Runs one SQL statement, built with the `sql` tag (ADR 0008), on the context's EntityManager
+ * (inside its transaction, if any).
  *
  * The statement goes to the `pg` connection of MikroORM's pool (or of the open transaction) with
  * its parameters bound, not inlined: MikroORM's em.execute formats every value into the SQL text.
@@ -77,13 +80,13 @@ export const PREPARE: QueryOptions = { prepare: true };
  */
 export async function query<T = Record<string, unknown>>(
   em: EntityManager,
-  sql: string,
-  params: readonly unknown[] = [],
+  statement: SqlFragment,
   opts: QueryOptions = {},
 ): Promise<T[]> {
   const knex = em.getTransactionContext<Knex.Transaction>() ?? em.getConnection().getKnex();
   const client = knex.client as KnexClientLike;
-  const stmt = statement(sql, params, opts.prepare === true);
+  const { text, values } = render(statement);
+  const stmt = statementFor(text, values, opts.prepare === true);
   // While the database is known to be down, fail at once (503) rather than queue for a connection.
   if (!knex.isTransaction && databaseStatusOf(em)?.down()) throw databaseDown();
   // MikroORM's query logging (debug, and the statement counts the tests assert) still sees it.
@@ -101,14 +104,14 @@ export async function query<T = Record<string, unknown>>(
       // Another deploy changed a table under a prepared `select *` (rolling upgrade): prepare the
       // text afresh under a new name and, outside a transaction (which the error aborted), retry.
       if (!isStalePlan(e) || !stmt.name) throw e;
-      renameStatement(sql);
+      renameStatement(text);
       if (knex.isTransaction) throw e;
-      return conn.query(statement(sql, params, true));
+      return conn.query(statementFor(text, values, true));
     });
     if (started !== undefined) {
       logger.logQuery({
-        query: stmt.text,
-        params: stmt.values,
+        query: text,
+        params: values,
         took: Date.now() - started,
         results: result.rows.length,
       });
@@ -116,7 +119,7 @@ export async function query<T = Record<string, unknown>>(
     return result.rows as T[];
   } catch (e) {
     if (started !== undefined) {
-      logger.logQuery({ query: stmt.text, params: stmt.values, took: Date.now() - started, level: 'error' });
+      logger.logQuery({ query: text, params: values, took: Date.now() - started, level: 'error' });
     }
     // A statement that timed out on the client may still be running on the server: this
     // connection's next answer would be that statement's. Never reuse it.
@@ -134,7 +137,6 @@ function isReadTimeout(e: unknown): boolean {
 const databaseDown = () => unavailable('The directory database is unreachable; retry shortly.', 5);
 
 interface Prepared {
-  text: string;
   name: string | undefined;
   seen: number;
 }
@@ -145,8 +147,9 @@ interface Prepared {
  * connection); the texts marked PREPARE are a few dozen.
  */
 const MAX_NAMED = 100;
-/** Texts remembered (with their `$n` form) before the memo starts over. */
+/** PREPARE texts remembered (with how often they were seen) before the unnamed ones are forgotten. */
 const MAX_REMEMBERED = 4000;
+/** Keyed by the rendered text: equal texts, however their fragments were composed, share a name. */
 const statements = new Map<string, Prepared>();
 let named = 0;
 
@@ -155,34 +158,33 @@ function isStalePlan(e: unknown): boolean {
   return err?.code === '0A000' && /cached plan must not change result type/.test(err.message ?? '');
 }
 
-function renameStatement(sql: string): void {
-  const p = statements.get(sql);
+function renameStatement(text: string): void {
+  const p = statements.get(text);
   if (p?.name) p.name = `cpd_${++named}`;
 }
 
 /**
- * The `$n` text of a `?` statement and, for a statement to prepare that has been seen twice, a
- * name, so one-off texts are not kept prepared on the server. At most MAX_NAMED texts get a name,
- * which bounds what each PostgreSQL backend holds in its plan cache.
+ * The statement to send: for one to prepare that has been seen twice, with a name, so one-off
+ * texts are not kept prepared on the server. At most MAX_NAMED texts get a name, which bounds what
+ * each PostgreSQL backend holds in its plan cache.
  */
-function statement(
-  sql: string,
-  values: readonly unknown[],
+function statementFor(
+  text: string,
+  values: SqlValue[],
   prepare: boolean,
-): { name?: string; text: string; values: unknown[] } {
-  let p = statements.get(sql);
+): { name?: string; text: string; values: SqlValue[] } {
+  if (!prepare) return { text, values };
+  let p = statements.get(text);
   if (!p) {
     if (statements.size >= MAX_REMEMBERED) {
       for (const [key, value] of statements) if (!value.name) statements.delete(key);
     }
-    let n = 0;
-    p = { text: sql.replace(/\?/g, () => `$${++n}`), name: undefined, seen: 0 };
-    statements.set(sql, p);
+    p = { name: undefined, seen: 0 };
+    statements.set(text, p);
   }
-  if (!prepare) return { text: p.text, values: values as unknown[] };
   p.seen++;
   if (!p.name && p.seen >= 2 && named < MAX_NAMED) p.name = `cpd_${++named}`;
-  return { name: p.name, text: p.text, values: values as unknown[] };
+  return { name: p.name, text, values };
 }
 
 const UNIQUE_CONSTRAINTS: Record<string, () => DomainError> = {
@@ -280,8 +282,8 @@ export function isUuid(value: unknown): value is string {
 }
 
 /**
- * Encodes a list as a PostgreSQL array literal (`{"a","b"}`), to bind with `?::text[]` / `?::uuid[]`.
- * MikroORM formats raw queries with knex semantics, which would expand a JS array into `?, ?, …`.
+ * Encodes a list as a PostgreSQL array literal (`{"a","b"}`), one text value to bind and cast in
+ * the SQL (`${pgArray(ids)}::uuid[]`).
  */
 export function pgArray(values: readonly (string | null)[]): string {
   const items = values.map((v) =>

@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { migrateDown, migrateUp } from '../../src/db/orm';
 import { migrationsList } from '../../src/db/migrations';
-import { query } from '../../src/domain/sql';
+import { query, sql } from '../../src/domain/sql';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -13,7 +13,7 @@ const tables = async () =>
   (
     await query<{ table_name: string }>(
       db.em(),
-      `select table_name from information_schema.tables where table_schema = 'public' and table_name <> 'mikro_orm_migrations' order by 1`,
+      sql`select table_name from information_schema.tables where table_schema = 'public' and table_name <> 'mikro_orm_migrations' order by 1`,
     )
   ).map((r) => r.table_name);
 

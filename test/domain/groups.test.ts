@@ -3,7 +3,7 @@ import { buildGroup, buildTenant, buildUser, tenantContext } from '../support/fa
 import { changeGroup, deleteGroup, getGroup, replaceGroup } from '../../src/domain/groups/group.service';
 import { listDirectMembers } from '../../src/domain/memberships/membership.service';
 import { deleteUser } from '../../src/domain/users/user.service';
-import { query } from '../../src/domain/sql';
+import { query, sql } from '../../src/domain/sql';
 import { groupsOfUsers } from '../../src/domain/memberships/membership.graph';
 import { groupsContaining, membersOf } from '../../src/domain/memberships/membership.pages';
 
@@ -134,12 +134,11 @@ describe('groups and memberships', () => {
     });
     const events = await query<{ action: string }>(
       db.em(),
-      `select action from audit_event where resource_id = ?`,
-      [g.id],
+      sql`select action from audit_event where resource_id = ${g.id}`,
     );
     expect(events.map((e) => e.action)).toEqual(['group.created']);
     await expect(
-      query(db.em(), `update audit_event set action = 'x' where resource_id = ?`, [g.id]),
+      query(db.em(), sql`update audit_event set action = 'x' where resource_id = ${g.id}`),
     ).rejects.toThrow(/append-only/);
   });
 });

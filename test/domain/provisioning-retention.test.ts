@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { buildTenant } from '../support/factories';
 import { pruneProvisioningLog } from '../../src/domain/provisioning/provisioning-log.service';
-import { query } from '../../src/domain/sql';
+import { query, sql } from '../../src/domain/sql';
 import { startProvisioningLogRetention } from '../../src/scim/http/provisioning-retention';
 import { createLogger } from '../../src/http/logger';
 
@@ -15,9 +15,8 @@ afterAll(() => db.drop());
 async function entries(tenantId: string, daysAgo: number, n: number, path = '/Users'): Promise<void> {
   await query(
     db.em(),
-    `insert into provisioning_log (tenant_id, request_id, method, path, status, duration_ms, created_at)
-     select ?, 'r' || g, 'GET', ?, 200, 1, now() - make_interval(days => ?) from generate_series(1, ?) g`,
-    [tenantId, path, daysAgo, n],
+    sql`insert into provisioning_log (tenant_id, request_id, method, path, status, duration_ms, created_at)
+     select ${tenantId}, 'r' || g, 'GET', ${path}, 200, 1, now() - make_interval(days => ${daysAgo}) from generate_series(1, ${n}) g`,
   );
 }
 
@@ -25,8 +24,7 @@ const remaining = async (tenantId: string) =>
   (
     await query<{ path: string; n: number }>(
       db.em(),
-      `select path, count(*)::int as n from provisioning_log where tenant_id = ? group by path order by path`,
-      [tenantId],
+      sql`select path, count(*)::int as n from provisioning_log where tenant_id = ${tenantId} group by path order by path`,
     )
   ).map((r) => `${r.path}:${r.n}`);
 

@@ -9,7 +9,7 @@ import {
   touchCredential,
 } from '../../src/domain/credentials/credential.service';
 import { hashSecret, secretMatches } from '../../src/domain/credentials/secrets';
-import { query } from '../../src/domain/sql';
+import { query, sql } from '../../src/domain/sql';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -26,9 +26,10 @@ describe('tenants', () => {
     expect(await findTenant(operatorContext(db.em()), tenant.id)).toEqual(tenant);
     expect(await findTenant(operatorContext(db.em()), 'nope')).toBeNull();
     expect((await authenticateSecret(db.em(), 'SCIM_TOKEN', scimToken, tenant.id))?.tenantId).toBe(tenant.id);
-    const audit = await query(db.em(), `select action from audit_event where tenant_id = ? order by id`, [
-      tenant.id,
-    ]);
+    const audit = await query(
+      db.em(),
+      sql`select action from audit_event where tenant_id = ${tenant.id} order by id`,
+    );
     expect(audit.map((a) => a.action)).toEqual(['tenant.created', 'credential.issued']);
   });
 
@@ -50,7 +51,7 @@ describe('tenants', () => {
     ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
-    const rows = await query(db.em(), `select count(*)::int as n from tenant where slug = ?`, [slug]);
+    const rows = await query(db.em(), sql`select count(*)::int as n from tenant where slug = ${slug}`);
     expect(rows[0]!.n).toBe(1);
   });
 });
@@ -65,8 +66,7 @@ describe('credentials', () => {
     expect(issued.secret).toMatch(/^cpd_key_/);
     const stored = await query<{ secret_hash: string; prefix: string }>(
       db.em(),
-      `select secret_hash, prefix from credential where id = ?`,
-      [issued.credential.id],
+      sql`select secret_hash, prefix from credential where id = ${issued.credential.id}`,
     );
     expect(stored[0]!.secret_hash).toBe(hashSecret(issued.secret));
     expect(issued.secret.startsWith(stored[0]!.prefix)).toBe(true);

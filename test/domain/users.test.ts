@@ -12,7 +12,7 @@ import {
 } from '../../src/domain/users/user.service';
 import { userToInput } from '../../src/domain/users/user.normalize';
 import { DomainError } from '../../src/domain/errors';
-import { query } from '../../src/domain/sql';
+import { query, sql } from '../../src/domain/sql';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -23,8 +23,7 @@ afterAll(() => db.drop());
 const auditFor = (id: string) =>
   query<{ action: string; changed_fields: string[] }>(
     db.em(),
-    `select action, changed_fields from audit_event where resource_id = ? order by id`,
-    [id],
+    sql`select action, changed_fields from audit_event where resource_id = ${id} order by id`,
   );
 
 describe('users service', () => {
@@ -183,8 +182,7 @@ describe('users service', () => {
     expect((await auditFor(user.id)).filter((a) => a.action === 'user.updated')).toHaveLength(24);
     const orphans = await query<{ n: string }>(
       db.em(),
-      `select count(*) as n from role r where r.tenant_id = ? and not exists (select 1 from user_role ur where ur.role_id = r.id)`,
-      [ctx.tenantId],
+      sql`select count(*) as n from role r where r.tenant_id = ${ctx.tenantId} and not exists (select 1 from user_role ur where ur.role_id = r.id)`,
     );
     expect(Number(orphans[0]!.n)).toBe(0);
   });

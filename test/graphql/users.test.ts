@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startTestApp, type TestApp } from '../support/app';
 import { buildGroup, buildUser } from '../support/factories';
-import { query } from '../../src/domain/sql';
+import { query, sql } from '../../src/domain/sql';
 import { codeOf, gqlTenant, type GqlTenant } from './support';
 
 let db: TestDatabase;
@@ -110,8 +110,7 @@ describe('users: queries and mutations', () => {
     expect((await ok(`query($id: ID!) { user(id: $id) { id } }`, { id: created.id })).user).toBeNull();
     const events = await query<{ action: string; actor: string }>(
       db.em(),
-      `select action, actor from audit_event where resource_id = ? order by id`,
-      [created.id],
+      sql`select action, actor from audit_event where resource_id = ${created.id} order by id`,
     );
     expect(events.map((e) => e.action)).toEqual([
       'user.created',

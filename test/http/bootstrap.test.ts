@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startTestApp, type TestApp } from '../support/app';
-import { query } from '../../src/domain/sql';
+import { query, sql } from '../../src/domain/sql';
 
 let db: TestDatabase;
 let app: TestApp;
@@ -34,8 +34,7 @@ describe('HTTP shell and operator bootstrap', () => {
     expect(out.scimToken).toMatch(/^cpd_scim_[\w-]{40,}$/);
     const stored = await query<{ secret_hash: string; prefix: string }>(
       db.em(),
-      `select secret_hash, prefix from credential where tenant_id = ?`,
-      [out.tenant.id],
+      sql`select secret_hash, prefix from credential where tenant_id = ${out.tenant.id}`,
     );
     expect(stored).toHaveLength(1);
     expect(stored[0]!.secret_hash).not.toContain(out.scimToken);
@@ -56,7 +55,7 @@ describe('HTTP shell and operator bootstrap', () => {
       const { body } = await app.graphql(CREATE, { slug: 'nope' }, token);
       expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     }
-    const rows = await query(db.em(), `select 1 from tenant where slug = 'nope'`);
+    const rows = await query(db.em(), sql`select 1 from tenant where slug = 'nope'`);
     expect(rows).toHaveLength(0);
   });
 

@@ -4,13 +4,15 @@ import { auditInsert } from '../audit/audit';
 import type { OperatorContext } from '../context';
 import { DomainError } from '../errors';
 import { announceCredentialRevoked } from './credential.events';
-import { isUuid, pgArray, PREPARE, query } from '../sql';
+import { isUuid, pgArray, PREPARE, query, sql } from '../sql';
 import type { ApiScope, CredentialKind, CredentialRecord, IssuedCredential } from './credential.types';
 import { generateSecret, hashSecret, secretMatches, secretPrefix } from './secrets';
 
 type Row = Record<string, unknown>;
 
-const COLUMNS = 'id, tenant_id, kind, name, prefix, scopes, created_at, last_used_at, revoked_at';
+const COLUMNS = sql`id, tenant_id, kind, name, prefix, scopes, created_at, last_used_at, revoked_at`;
+const C_ID = sql`c.id`;
+const FROM_C = sql`from c`;
 
 function toRecord(row: Row): CredentialRecord {
   return {
@@ -41,26 +43,16 @@ export async function issueCredential(
       tenantId,
       action: 'credential.issued',
       resourceType: 'Credential',
-      resourceIdSql: 'c.id',
+      resourceId: C_ID,
       changedFields: [kind],
     },
-    'from c',
+    FROM_C,
   );
   const rows = await query<Row>(
     ctx.em,
-    `with c as (insert into credential (id, tenant_id, kind, name, prefix, secret_hash, scopes)
-       values (?, ?, ?, ?, ?, ?, ?::text[]) returning ${COLUMNS}),
-     a as (${audit.sql}) select * from c`,
-    [
-      randomUUID(),
-      tenantId,
-      kind,
-      name,
-      secretPrefix(secret),
-      hashSecret(secret),
-      pgArray(scopes),
-      ...audit.params,
-    ],
+    sql`with c as (insert into credential (id, tenant_id, kind, name, prefix, secret_hash, scopes)
+       values (${randomUUID()}, ${tenantId}, ${kind}, ${name}, ${secretPrefix(secret)}, ${hashSecret(secret)}, ${pgArray(scopes)}::text[]) returning ${COLUMNS}),
+     a as (${audit}) select * from c`,
   );
   return { credential: toRecord(rows[0]!), secret };
 }
@@ -73,8 +65,7 @@ export async function listCredentials(
 ): Promise<CredentialRecord[]> {
   const rows = await query<Row>(
     em,
-    `select ${COLUMNS} from credential where tenant_id = ? and kind = ? order by created_at desc, id`,
-    [tenantId, kind],
+    sql`select ${COLUMNS} from credential where tenant_id = ${tenantId} and kind = ${kind} order by created_at desc, id`,
   );
   return rows.map(toRecord);
 }
@@ -99,18 +90,17 @@ export async function revokeCredential(
       tenantId,
       action: 'credential.revoked',
       resourceType: 'Credential',
-      resourceIdSql: 'c.id',
+      resourceId: C_ID,
       changedFields: ['revoked_at'],
     },
-    'from c',
+    FROM_C,
   );
   const rows = await query<Row>(
     ctx.em,
-    `with c as (update credential set revoked_at = coalesce(revoked_at, now())
-       where tenant_id = ? and kind = ? and id = ? returning ${COLUMNS}),
-     a as (${audit.sql})
-     select c.*, pg_notify('${CREDENTIAL_REVOKED_CHANNEL}', c.id::text) from c`,
-    [tenantId, kind, id, ...audit.params],
+    sql`with c as (update credential set revoked_at = coalesce(revoked_at, now())
+       where tenant_id = ${tenantId} and kind = ${kind} and id = ${id} returning ${COLUMNS}),
+     a as (${audit})
+     select c.*, pg_notify(${CREDENTIAL_REVOKED_CHANNEL}, c.id::text) from c`,
   );
   if (!rows[0]) throw new DomainError('CREDENTIAL_NOT_FOUND', `Credential ${id} not found.`);
   announceCredentialRevoked(String(rows[0].id));
@@ -130,9 +120,8 @@ export async function authenticateSecret(
   if (!secret || secret.length > 200) return null;
   const rows = await query<Row>(
     em,
-    `select ${COLUMNS}, secret_hash from credential
-     where prefix = ? and kind = ? and revoked_at is null${tenantId ? ' and tenant_id = ?' : ''}`,
-    [secretPrefix(secret), kind, ...(tenantId ? [tenantId] : [])],
+    sql`select ${COLUMNS}, secret_hash from credential
+     where prefix = ${secretPrefix(secret)} and kind = ${kind} and revoked_at is null${tenantId ? sql` and tenant_id = ${tenantId}` : sql.empty}`,
     PREPARE,
   );
   let match: Row | undefined;
@@ -142,5 +131,5 @@ export async function authenticateSecret(
 
 /** Records use of a credential (callers throttle; see http/auth). */
 export async function touchCredential(em: EntityManager, id: string): Promise<void> {
-  await query(em, `update credential set last_used_at = now() where id = ?`, [id], PREPARE);
+  await query(em, sql`update credential set last_used_at = now() where id = ${id}`, PREPARE);
 }

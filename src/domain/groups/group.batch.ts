@@ -1,5 +1,5 @@
 import type { DirectoryContext } from '../context';
-import { isUuid, pgArray, query } from '../sql';
+import { isUuid, pgArray, query, sql } from '../sql';
 import { rowToGroup, type GroupRow } from './group.row';
 import type { GroupRecord } from './group.types';
 
@@ -9,8 +9,7 @@ export async function findGroupsByIds(ctx: DirectoryContext, ids: readonly strin
   if (valid.length === 0) return [];
   const rows = await query<GroupRow>(
     ctx.em,
-    `select * from "group" where tenant_id = ? and id = any(?::uuid[])`,
-    [ctx.tenantId, pgArray(valid)],
+    sql`select * from "group" where tenant_id = ${ctx.tenantId} and id = any(${pgArray(valid)}::uuid[])`,
   );
   return rows.map(rowToGroup);
 }

@@ -1,9 +1,23 @@
 import type { DirectoryContext } from '../context';
 import { memberCountSql, type MembershipDepth } from '../memberships/membership.graph';
 import { decodeKeyset, encodeKeyset, type Page, type PageRequest } from '../paging';
-import { query } from '../sql';
+import { query, sql, type SqlFragment } from '../sql';
 import { rowToGroup } from './group.row';
 import type { GroupRecord } from './group.types';
+
+const BASE_ID = sql`base.id`;
+const LT = sql`<`;
+const GT = sql`>`;
+const ASC = sql`asc`;
+const DESC = sql`desc`;
+const AND = sql` and `;
+
+/** ` and ((w1) and (w2) …)`, or nothing. */
+function filtered(where: readonly SqlFragment[] = []): SqlFragment {
+  if (where.length === 0) return sql.empty;
+  const each = where.map((w) => sql`(${w})`);
+  return sql` and (${sql.join(each, AND)})`;
+}
 
 export interface RankedGroup {
   group: GroupRecord;
@@ -13,8 +27,8 @@ export interface RankedGroup {
 /**
  * Groups of the tenant ordered by member count ("how big is each group?"), keyset-paged on
  * (count, id). DIRECT counts the group's membership rows (users and groups); INHERITED and ALL
- * count distinct users reachable through nesting, as memberCounts does. `where` is a compiled
- * filter over `g` (typed filter or SCIM filter).
+ * count distinct users reachable through nesting, as memberCounts does. `where` holds compiled
+ * filters over `g` (typed filter, SCIM filter).
  */
 export async function listGroupsByMemberCount(
   ctx: DirectoryContext,
@@ -22,29 +36,24 @@ export async function listGroupsByMemberCount(
     depth: MembershipDepth;
     descending: boolean;
     page: PageRequest;
-    where?: { sql: string; params: unknown[] };
+    where?: readonly SqlFragment[];
   },
 ): Promise<Page<RankedGroup>> {
   const { depth, descending, page } = opts;
   const ordering = `groups-by-count:${depth}:${descending ? 'd' : 'a'}`;
   const after = page.after === undefined ? undefined : decodeKeyset(ordering, page.after);
-  const params: unknown[] = [ctx.tenantId, ...(opts.where?.params ?? [])];
-  const base = `select g.* from "group" g where g.tenant_id = ?${opts.where ? ` and (${opts.where.sql})` : ''}`;
+  const base = sql`select g.* from "group" g where g.tenant_id = ${ctx.tenantId}${filtered(opts.where)}`;
   // DIRECT counts every member row; INHERITED/ALL count people, as Group.memberCount does by default.
-  const countSql = memberCountSql('base.id', depth, depth === 'DIRECT' ? 'Any' : 'User');
-  let cursorSql = 'true';
-  if (after) {
-    cursorSql = `(r.__count, r.id) ${descending ? '<' : '>'} (?::int, ?::uuid)`;
-    params.push(Number(after.v ?? 0), after.id);
-  }
-  params.push(page.first + 1);
-  const dir = descending ? 'desc' : 'asc';
+  const countSql = memberCountSql(BASE_ID, depth, depth === 'DIRECT' ? 'Any' : 'User');
+  const cursorSql = after
+    ? sql`(r.__count, r.id) ${descending ? LT : GT} (${Number(after.v ?? 0)}::int, ${after.id}::uuid)`
+    : sql`true`;
+  const dir = descending ? DESC : ASC;
   const rows = await query<Record<string, unknown>>(
     ctx.em,
-    `with base as (${base}),
+    sql`with base as (${base}),
      ranked as (select base.*, ${countSql}::int as __count, count(*) over () as __total from base)
-     select * from ranked r where ${cursorSql} order by r.__count ${dir}, r.id ${dir} limit ?`,
-    params,
+     select * from ranked r where ${cursorSql} order by r.__count ${dir}, r.id ${dir} limit ${page.first + 1}`,
   );
   const items = rows.slice(0, page.first);
   return {
@@ -56,14 +65,10 @@ export async function listGroupsByMemberCount(
   };
 }
 
-async function countGroups(
-  ctx: DirectoryContext,
-  where?: { sql: string; params: unknown[] },
-): Promise<number> {
+async function countGroups(ctx: DirectoryContext, where?: readonly SqlFragment[]): Promise<number> {
   const rows = await query<{ n: number }>(
     ctx.em,
-    `select count(*)::int as n from "group" g where g.tenant_id = ?${where ? ` and (${where.sql})` : ''}`,
-    [ctx.tenantId, ...(where?.params ?? [])],
+    sql`select count(*)::int as n from "group" g where g.tenant_id = ${ctx.tenantId}${filtered(where)}`,
   );
   return rows[0]?.n ?? 0;
 }

@@ -8,7 +8,7 @@ import {
   removeMembers,
   replaceMembers,
 } from '../memberships/membership.service';
-import { inTransaction, isUuid, PREPARE, query } from '../sql';
+import { inTransaction, isUuid, PREPARE, query, sql } from '../sql';
 import type { Source } from '../users/user.types';
 import { rowToGroup, type GroupRow } from './group.row';
 import type { GroupChange, GroupInput, GroupRecord } from './group.types';
@@ -16,6 +16,12 @@ import type { GroupChange, GroupInput, GroupRecord } from './group.types';
 export interface GroupWriteOptions {
   ifMatch?: number;
 }
+
+const COMMA = sql`, `;
+const G_ID = sql`g.id`;
+const FROM_G = sql`from g`;
+const D_ID = sql`d.id`;
+const FROM_D = sql`from d`;
 
 const notFound = (id: string) => new DomainError('GROUP_NOT_FOUND', `Group ${id} not found.`, { id });
 
@@ -43,16 +49,15 @@ export async function createGroup(
         tenantId: tx.tenantId,
         action: 'group.created',
         resourceType: 'Group',
-        resourceIdSql: 'g.id',
+        resourceId: G_ID,
         changedFields: ['*'],
       },
-      'from g',
+      FROM_G,
     );
     const rows = await query<GroupRow>(
       tx.em,
-      `with g as (insert into "group" (id, tenant_id, display_name, external_id, source) values (?, ?, ?, ?, ?) returning *),
-       a as (${audit.sql}) select * from g`,
-      [id, tx.tenantId, displayName, input.externalId ?? null, source, ...audit.params],
+      sql`with g as (insert into "group" (id, tenant_id, display_name, external_id, source) values (${id}, ${tx.tenantId}, ${displayName}, ${input.externalId ?? null}, ${source}) returning *),
+       a as (${audit}) select * from g`,
       PREPARE,
     );
     if (input.members && input.members.length > 0) await addMembers(tx, id, input.members);
@@ -67,8 +72,7 @@ export async function findGroup(ctx: DirectoryContext, id: string): Promise<Grou
   if (!isUuid(id)) return null;
   const rows = await query<GroupRow>(
     ctx.em,
-    `select * from "group" where tenant_id = ? and id = ?`,
-    [ctx.tenantId, id],
+    sql`select * from "group" where tenant_id = ${ctx.tenantId} and id = ${id}`,
     PREPARE,
   );
   return rows[0] ? rowToGroup(rows[0]) : null;
@@ -96,16 +100,10 @@ export async function changeGroup(
   return inTransaction(ctx, async (tx) => {
     const em = tx.em;
     const attrs = mergeAttributes(changes);
-    const sets = ['version = version + 1', 'updated_at = now()'];
-    const params: unknown[] = [];
-    if (attrs.displayName !== undefined) {
-      sets.push('display_name = ?');
-      params.push(checkDisplayName(attrs.displayName));
-    }
-    if (attrs.externalId !== undefined) {
-      sets.push('external_id = ?');
-      params.push(attrs.externalId);
-    }
+    const sets = [sql`version = version + 1`, sql`updated_at = now()`];
+    if (attrs.displayName !== undefined)
+      sets.push(sql`display_name = ${checkDisplayName(attrs.displayName)}`);
+    if (attrs.externalId !== undefined) sets.push(sql`external_id = ${attrs.externalId}`);
     // Everything the request changes is known up front, so the audit event rides on the UPDATE
     // that locks the group and bumps its version: one round trip fewer per PATCH.
     const changed = new Set<string>(Object.keys(attrs));
@@ -116,16 +114,15 @@ export async function changeGroup(
         tenantId: tx.tenantId,
         action: 'group.updated',
         resourceType: 'Group',
-        resourceIdSql: 'g.id',
+        resourceId: G_ID,
         changedFields: [...changed],
       },
-      'from g',
+      FROM_G,
     );
     const rows = await query<GroupRow>(
       em,
-      `with g as (update "group" set ${sets.join(', ')} where tenant_id = ? and id = ? returning *),
-       a as (${audit.sql}) select * from g`,
-      [...params, tx.tenantId, id, ...audit.params],
+      sql`with g as (update "group" set ${sql.join(sets, COMMA)} where tenant_id = ${tx.tenantId} and id = ${id} returning *),
+       a as (${audit}) select * from g`,
       PREPARE,
     );
     if (!rows[0]) throw notFound(id);
@@ -201,16 +198,15 @@ export async function deleteGroup(
       tenantId: ctx.tenantId,
       action: 'group.deleted',
       resourceType: 'Group',
-      resourceIdSql: 'd.id',
+      resourceId: D_ID,
       changedFields: [],
     },
-    'from d',
+    FROM_D,
   );
-  const versionSql = opts.ifMatch === undefined ? '' : ' and version = ?';
+  const versionSql = opts.ifMatch === undefined ? sql.empty : sql` and version = ${opts.ifMatch}`;
   const rows = await query(
     ctx.em,
-    `with d as (delete from "group" where tenant_id = ? and id = ?${versionSql} returning id), a as (${audit.sql}) select id from d`,
-    [ctx.tenantId, id, ...(opts.ifMatch === undefined ? [] : [opts.ifMatch]), ...audit.params],
+    sql`with d as (delete from "group" where tenant_id = ${ctx.tenantId} and id = ${id}${versionSql} returning id), a as (${audit}) select id from d`,
     PREPARE,
   );
   if (rows.length === 0) {

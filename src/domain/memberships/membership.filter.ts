@@ -1,6 +1,7 @@
 import type { Filter, ResourceKind } from '../query/ast';
-import { compileFilter, type CompiledSql } from '../query/compile';
+import { compileFilter } from '../query/compile';
 import { RESOURCE_ALIAS } from '../query/registry';
+import { sql, type SqlFragment } from '../sql';
 import { inAnyGroupSql } from './membership.graph';
 
 /**
@@ -15,27 +16,29 @@ export type DirectoryFilter =
   | { readonly kind: 'and' | 'or'; readonly items: readonly DirectoryFilter[] }
   | { readonly kind: 'not'; readonly item: DirectoryFilter };
 
-/** Compiles a DirectoryFilter to a boolean SQL expression over `u` / `g`, with its parameters. */
-export function compileDirectoryFilter(kind: ResourceKind, filter: DirectoryFilter): CompiledSql {
+/** The predicate per resource, over the registry's alias (`u` / `g`, trusted registry text). */
+const IN_ANY_GROUP: Readonly<Record<ResourceKind, SqlFragment>> = {
+  User: inAnyGroupSql(sql.raw(RESOURCE_ALIAS.User)),
+  Group: inAnyGroupSql(sql.raw(RESOURCE_ALIAS.Group)),
+};
+
+const AND = sql` and `;
+const OR = sql` or `;
+
+/** Compiles a DirectoryFilter to a boolean SQL expression over `u` / `g`, with its values bound. */
+export function compileDirectoryFilter(kind: ResourceKind, filter: DirectoryFilter): SqlFragment {
   switch (filter.kind) {
     case 'ast':
       return compileFilter(kind, filter.filter);
-    case 'inAnyGroup': {
-      const sql = inAnyGroupSql(RESOURCE_ALIAS[kind]);
-      return { sql: filter.value ? sql : `not ${sql}`, params: [] };
-    }
-    case 'not': {
-      const inner = compileDirectoryFilter(kind, filter.item);
-      return { sql: `(${inner.sql}) is not true`, params: inner.params };
-    }
+    case 'inAnyGroup':
+      return filter.value ? IN_ANY_GROUP[kind] : sql`not ${IN_ANY_GROUP[kind]}`;
+    case 'not':
+      return sql`(${compileDirectoryFilter(kind, filter.item)}) is not true`;
     case 'and':
     case 'or': {
-      if (filter.items.length === 0) return { sql: filter.kind === 'and' ? 'true' : 'false', params: [] };
+      if (filter.items.length === 0) return filter.kind === 'and' ? sql`true` : sql`false`;
       const parts = filter.items.map((f) => compileDirectoryFilter(kind, f));
-      return {
-        sql: `(${parts.map((p) => p.sql).join(` ${filter.kind} `)})`,
-        params: parts.flatMap((p) => p.params),
-      };
+      return sql`(${sql.join(parts, filter.kind === 'and' ? AND : OR)})`;
     }
   }
 }

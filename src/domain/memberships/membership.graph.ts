@@ -11,38 +11,44 @@ import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
 import { rowToGroup } from '../groups/group.row';
 import type { GroupRecord, MemberType } from '../groups/group.types';
-import { isUuid, pgArray, query } from '../sql';
+import { isUuid, pgArray, query, sql, type SqlFragment } from '../sql';
 
 export type MembershipDepth = 'DIRECT' | 'INHERITED' | 'ALL';
 
 /** Which members to count or list: users, groups, or both. */
 export type MemberKindFilter = 'User' | 'Group' | 'Any';
 
-/** SQL condition on a membership row `alias` restricting the member's kind. */
-export function memberKindSql(alias: string, kind: MemberKindFilter): string {
-  if (kind === 'User') return `${alias}.member_user_id is not null`;
-  if (kind === 'Group') return `${alias}.member_group_id is not null`;
-  return 'true';
+const MEMBER_KIND: Readonly<Record<MemberKindFilter, SqlFragment>> = {
+  User: sql`m.member_user_id is not null`,
+  Group: sql`m.member_group_id is not null`,
+  Any: sql`true`,
+};
+
+/** SQL condition on a membership row `m` restricting the member's kind. */
+export function memberKindSql(kind: MemberKindFilter): SqlFragment {
+  return MEMBER_KIND[kind];
 }
 
 /**
- * Recursive CTE `d(owner, gid)`: each owner group paired with itself and every group nested in it.
- * `owners` yields the owner ids as column `o`; by default they are one uuid[] parameter.
+ * Recursive CTE `d(owner, gid)`: each owner group (ids `owners`) paired with itself and every group
+ * nested in it.
  */
-export function nestedGroupsCte(owners = 'unnest(?::uuid[]) as o'): string {
-  return `d(owner, gid) as (
-    select o, o from ${owners}
+export function nestedGroupsCte(owners: readonly string[]): SqlFragment {
+  return sql`d(owner, gid) as (
+    select o, o from unnest(${pgArray(owners)}::uuid[]) as o
     union
     select d.owner, m.member_group_id from d join membership m on m.group_id = d.gid
     where m.member_group_id is not null)`;
 }
 
-/** Recursive CTE `up(gid)`: every group user `?` belongs to, directly or through nesting (tenant `?`). */
-const USER_GROUPS_CTE = `up(gid) as (
+/** Recursive CTE `up(gid)`: every group user `userId` belongs to, directly or through nesting. */
+function userGroupsCte(userId: string, tenantId: string): SqlFragment {
+  return sql`up(gid) as (
     select m.group_id from membership m
-    where m.member_id = ?::uuid and m.member_user_id is not null and m.tenant_id = ?
+    where m.member_id = ${userId}::uuid and m.member_user_id is not null and m.tenant_id = ${tenantId}
     union
     select m.group_id from membership m join up on m.member_group_id = up.gid)`;
+}
 
 const userNotFound = (id: string) => new DomainError('USER_NOT_FOUND', `User ${id} not found.`, { id });
 
@@ -59,10 +65,9 @@ export async function checkMembership(
   const wanted = [...new Set(groupIds.filter(isUuid).map((id) => id.toLowerCase()))];
   const rows = await query<{ user_found: number; ids: string[] | null }>(
     ctx.em,
-    `with recursive ${USER_GROUPS_CTE}
-     select (select count(*) from app_user where tenant_id = ? and id = ?::uuid)::int as user_found,
-       (select array_agg(gid::text) from up where gid = any(?::uuid[])) as ids`,
-    [userId, ctx.tenantId, ctx.tenantId, userId, pgArray(wanted)],
+    sql`with recursive ${userGroupsCte(userId, ctx.tenantId)}
+     select (select count(*) from app_user where tenant_id = ${ctx.tenantId} and id = ${userId}::uuid)::int as user_found,
+       (select array_agg(gid::text) from up where gid = any(${pgArray(wanted)}::uuid[])) as ids`,
   );
   const row = rows[0];
   if (!row || row.user_found === 0) throw userNotFound(userId);
@@ -87,19 +92,18 @@ export async function membershipPath(
     path: Record<string, unknown>[] | null;
   }>(
     ctx.em,
-    `with recursive walk(gid, path) as (
+    sql`with recursive walk(gid, path) as (
        select m.group_id, array[m.group_id] from membership m
-       where m.member_id = ?::uuid and m.member_user_id is not null and m.tenant_id = ?
+       where m.member_id = ${userId}::uuid and m.member_user_id is not null and m.tenant_id = ${ctx.tenantId}
        union all
        select m.group_id, walk.path || m.group_id from walk join membership m on m.member_group_id = walk.gid
-       where walk.gid <> ?::uuid and not m.group_id = any(walk.path) and cardinality(walk.path) < 64
+       where walk.gid <> ${groupId}::uuid and not m.group_id = any(walk.path) and cardinality(walk.path) < 64
      ),
-     best as (select path from walk where gid = ?::uuid order by cardinality(path) limit 1)
-     select (select count(*) from app_user where tenant_id = ? and id = ?::uuid)::int as user_found,
-       (select count(*) from "group" where tenant_id = ? and id = ?::uuid)::int as group_found,
+     best as (select path from walk where gid = ${groupId}::uuid order by cardinality(path) limit 1)
+     select (select count(*) from app_user where tenant_id = ${ctx.tenantId} and id = ${userId}::uuid)::int as user_found,
+       (select count(*) from "group" where tenant_id = ${ctx.tenantId} and id = ${groupId}::uuid)::int as group_found,
        (select json_agg(row_to_json(g.*) order by p.ord)
           from best cross join unnest(best.path) with ordinality as p(id, ord) join "group" g on g.id = p.id) as path`,
-    [userId, ctx.tenantId, groupId, groupId, ctx.tenantId, userId, ctx.tenantId, groupId],
   );
   const row = rows[0];
   if (!row || row.user_found === 0) throw userNotFound(userId);
@@ -108,27 +112,32 @@ export async function membershipPath(
 }
 
 /**
- * A scalar subquery: the member count of the group `owner` (an SQL expression) at `depth`.
+ * A scalar subquery: the member count of the group `owner` (an SQL expression such as sql`o.owner`)
+ * at `depth`.
  * DIRECT counts the group's membership rows; INHERITED and ALL count distinct members reachable
  * through nesting (a user in two nested groups counts once). Nested groups are exactly the closure
  * `d` minus the group itself, so ALL users = distinct members − (|d| − 1), read from the
  * (group_id, member_id) primary key alone: no table rows, which matters at 100,000 members.
  */
-export function memberCountSql(owner: string, depth: MembershipDepth, kind: MemberKindFilter): string {
+export function memberCountSql(
+  owner: SqlFragment,
+  depth: MembershipDepth,
+  kind: MemberKindFilter,
+): SqlFragment {
   if (depth === 'DIRECT') {
-    return `(select count(*) from membership m where m.group_id = ${owner} and ${memberKindSql('m', kind)})`;
+    return sql`(select count(*) from membership m where m.group_id = ${owner} and ${memberKindSql(kind)})`;
   }
-  const nested = `with recursive d(gid) as (select ${owner} union
+  const nested = sql`with recursive d(gid) as (select ${owner} union
       select m.member_group_id from d join membership m on m.group_id = d.gid where m.member_group_id is not null)`;
   if (depth === 'ALL') {
-    const nestedGroups = '(select count(*) - 1 from d)';
-    if (kind === 'Group') return `(${nested} select ${nestedGroups})`;
-    const distinct = `(select count(*) from (select m.member_id from membership m
+    const nestedGroups = sql`(select count(*) - 1 from d)`;
+    if (kind === 'Group') return sql`(${nested} select ${nestedGroups})`;
+    const distinct = sql`(select count(*) from (select m.member_id from membership m
         where m.group_id = any(array(select gid from d)) group by m.member_id) x)`;
-    return `(${nested} select ${distinct}${kind === 'User' ? ` - ${nestedGroups}` : ''})`;
+    return sql`(${nested} select ${distinct}${kind === 'User' ? sql` - ${nestedGroups}` : sql.empty})`;
   }
-  return `(${nested} select count(*) from (select m.member_id from membership m
-      where m.group_id = any(array(select gid from d where gid <> ${owner})) and ${memberKindSql('m', kind)}
+  return sql`(${nested} select count(*) from (select m.member_id from membership m
+      where m.group_id = any(array(select gid from d where gid <> ${owner})) and ${memberKindSql(kind)}
       group by m.member_id) x
     where not exists (select 1 from membership dm where dm.group_id = ${owner} and dm.member_id = x.member_id))`;
 }
@@ -148,15 +157,16 @@ export async function memberCounts(
   if (ids.length === 0) return counts;
   const rows = await query<{ owner: string; n: number }>(
     ctx.em,
-    `select o.owner, ${memberCountSql('o.owner', depth, kind)}::int as n from unnest(?::uuid[]) as o(owner)`,
-    [pgArray(ids)],
+    sql`select o.owner, ${memberCountSql(O_OWNER, depth, kind)}::int as n from unnest(${pgArray(ids)}::uuid[]) as o(owner)`,
   );
   for (const r of rows) counts.set(r.owner, r.n);
   return counts;
 }
 
+const O_OWNER = sql`o.owner`;
+
 /** Over `d join membership m`: reached through a nested group and not a direct member of the owner. */
-export const INHERITED_ONLY = `d.gid <> d.owner and not exists (
+export const INHERITED_ONLY = sql`d.gid <> d.owner and not exists (
     select 1 from membership x where x.group_id = d.owner and x.member_id = m.member_id)`;
 
 /** The kind of each id that is a user or group of the tenant (unknown ids are absent). */
@@ -168,16 +178,15 @@ export async function memberTypes(
   if (valid.length === 0) return new Map();
   const rows = await query<{ id: string; type: MemberType }>(
     ctx.em,
-    `select id, 'User' as type from app_user where tenant_id = ? and id = any(?::uuid[])
-     union all select id, 'Group' as type from "group" where tenant_id = ? and id = any(?::uuid[])`,
-    [ctx.tenantId, pgArray(valid), ctx.tenantId, pgArray(valid)],
+    sql`select id, 'User' as type from app_user where tenant_id = ${ctx.tenantId} and id = any(${pgArray(valid)}::uuid[])
+     union all select id, 'Group' as type from "group" where tenant_id = ${ctx.tenantId} and id = any(${pgArray(valid)}::uuid[])`,
   );
   return new Map(rows.map((r) => [r.id, r.type]));
 }
 
-/** SQL condition: resource `alias` (`u` or `g`) is a direct member of at least one group. */
-export function inAnyGroupSql(alias: string): string {
-  return `exists (select 1 from membership mo where mo.member_id = ${alias}.id)`;
+/** SQL condition: resource `alias` (sql`u` or sql`g`) is a direct member of at least one group. */
+export function inAnyGroupSql(alias: SqlFragment): SqlFragment {
+  return sql`exists (select 1 from membership mo where mo.member_id = ${alias}.id)`;
 }
 
 /** A group a user belongs to; `direct` when the user is a member of it, not only of a nested group. */
@@ -200,17 +209,16 @@ export async function groupsOfUsers(
   if (owners.length === 0) return result;
   const rows = await query<{ owner: string; id: string; display_name: string; direct: boolean }>(
     ctx.em,
-    `with recursive up(owner, gid, direct) as (
+    sql`with recursive up(owner, gid, direct) as (
        select m.member_id, m.group_id, true from membership m
-       where m.member_id = any(?::uuid[]) and m.member_user_id is not null and m.tenant_id = ?
+       where m.member_id = any(${pgArray(owners)}::uuid[]) and m.member_user_id is not null and m.tenant_id = ${ctx.tenantId}
        union
        select up.owner, m.group_id, false from up join membership m on m.member_group_id = up.gid
      )
      select up.owner, g.id, g.display_name, bool_or(up.direct) as direct
-     from up join "group" g on g.id = up.gid and g.tenant_id = ?
+     from up join "group" g on g.id = up.gid and g.tenant_id = ${ctx.tenantId}
      group by up.owner, g.id, g.display_name
      order by up.owner, lower(g.display_name), g.id`,
-    [pgArray(owners), ctx.tenantId, ctx.tenantId],
   );
   for (const r of rows) {
     result.get(r.owner)?.push({ id: r.id, displayName: r.display_name, direct: r.direct });

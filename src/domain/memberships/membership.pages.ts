@@ -7,7 +7,7 @@ import type { DirectoryContext } from '../context';
 import { rowToGroup } from '../groups/group.row';
 import type { GroupRecord, MemberType } from '../groups/group.types';
 import { decodeKeyset, emptyPage, encodeKeyset, type Page, type PageRequest } from '../paging';
-import { isUuid, pgArray, query } from '../sql';
+import { isUuid, pgArray, query, sql } from '../sql';
 import {
   INHERITED_ONLY,
   memberCounts,
@@ -64,21 +64,15 @@ export async function groupsContaining(
   const after = page.after === undefined ? undefined : decodeKeyset(GROUPS_ORDER, page.after);
   const recursive =
     depth === 'DIRECT'
-      ? ''
-      : `union select up.owner, m.group_id, false from up join membership m on m.member_group_id = up.gid`;
-  const having = depth === 'INHERITED' ? 'having not bool_or(direct)' : '';
-  const params: unknown[] = [pgArray(owners), ctx.tenantId];
-  let cursorSql = 'true';
-  if (after) {
-    cursorSql = '(y.__sort, y.id) > (?, ?::uuid)';
-    params.push(after.v ?? '', after.id);
-  }
-  params.push(page.first + 1);
+      ? sql.empty
+      : sql`union select up.owner, m.group_id, false from up join membership m on m.member_group_id = up.gid`;
+  const having = depth === 'INHERITED' ? sql`having not bool_or(direct)` : sql.empty;
+  const cursorSql = after ? sql`(y.__sort, y.id) > (${after.v ?? ''}, ${after.id}::uuid)` : sql`true`;
   const rows = await query<Row>(
     ctx.em,
-    `with recursive up(owner, gid, direct) as (
+    sql`with recursive up(owner, gid, direct) as (
        select m.member_id, m.group_id, true from membership m
-       where m.member_id = any(?::uuid[]) and m.tenant_id = ?
+       where m.member_id = any(${pgArray(owners)}::uuid[]) and m.tenant_id = ${ctx.tenantId}
        ${recursive}
      ),
      s as (select owner, gid from up group by owner, gid ${having})
@@ -88,8 +82,7 @@ export async function groupsContaining(
            count(*) over (partition by s.owner) as __total
          from s join "group" g on g.id = s.gid
        ) y where ${cursorSql}
-     ) x where x.__rn <= ? order by x.__owner, x.__rn`,
-    params,
+     ) x where x.__rn <= ${page.first + 1} order by x.__owner, x.__rn`,
   );
   return pagesFromRows(owners, rows, page, rowToGroup, (r) =>
     encodeKeyset(GROUPS_ORDER, { v: String(r.__sort), id: String(r.id) }),
@@ -133,34 +126,33 @@ function memberRows(
   first: number,
   afterId: string | undefined,
 ): Promise<Row[]> {
-  const afterSql = afterId === undefined ? '' : ' and m.member_id > ?::uuid';
+  const afterSql = afterId === undefined ? sql.empty : sql` and m.member_id > ${afterId}::uuid`;
   if (depth === 'DIRECT') {
     // A lateral index scan per group on (group_id, member_id): cost follows the page, not the group.
     return query<Row>(
       ctx.em,
-      `select o.owner as __owner, p.member_id, p.is_user from unnest(?::uuid[]) as o(owner)
+      sql`select o.owner as __owner, p.member_id, p.is_user from unnest(${pgArray(owners)}::uuid[]) as o(owner)
        cross join lateral (
          select m.member_id, (m.member_user_id is not null) as is_user from membership m
-         where m.group_id = o.owner and m.tenant_id = ? and ${memberKindSql('m', kind)}${afterSql}
-         order by m.member_id limit ?
+         where m.group_id = o.owner and m.tenant_id = ${ctx.tenantId} and ${memberKindSql(kind)}${afterSql}
+         order by m.member_id limit ${first + 1}
        ) p order by o.owner, p.member_id`,
-      [pgArray(owners), ctx.tenantId, ...(afterId === undefined ? [] : [afterId]), first + 1],
     );
   }
+  const inheritedOnly = depth === 'INHERITED' ? sql` and ${INHERITED_ONLY}` : sql.empty;
   return query<Row>(
     ctx.em,
-    `with recursive ${nestedGroupsCte()},
+    sql`with recursive ${nestedGroupsCte(owners)},
      r as (
        select d.owner, m.member_id, bool_or(m.member_user_id is not null) as is_user
        from d join membership m on m.group_id = d.gid
-       where m.tenant_id = ? and ${memberKindSql('m', kind)}${depth === 'INHERITED' ? ` and ${INHERITED_ONLY}` : ''}${afterSql}
+       where m.tenant_id = ${ctx.tenantId} and ${memberKindSql(kind)}${inheritedOnly}${afterSql}
        group by d.owner, m.member_id
      )
      select * from (
        select r.owner as __owner, r.member_id, r.is_user,
          row_number() over (partition by r.owner order by r.member_id) as __rn
        from r
-     ) x where x.__rn <= ? order by x.__owner, x.__rn`,
-    [pgArray(owners), ctx.tenantId, ...(afterId === undefined ? [] : [afterId]), first + 1],
+     ) x where x.__rn <= ${first + 1} order by x.__owner, x.__rn`,
   );
 }

@@ -1,7 +1,7 @@
 import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
 import type { MemberRecord, MemberRef, MemberType } from '../groups/group.types';
-import { isUuid, pgArray, PREPARE, query } from '../sql';
+import { isUuid, pgArray, PREPARE, query, sql } from '../sql';
 
 interface Resolved {
   id: string;
@@ -22,9 +22,8 @@ async function resolveMembers(ctx: DirectoryContext, refs: readonly MemberRef[])
   if (ids.length > 0) {
     const rows = await query<{ id: string; type: MemberType }>(
       ctx.em,
-      `select id, 'User' as type from app_user where tenant_id = ? and id = any(?::uuid[])
-       union all select id, 'Group' as type from "group" where tenant_id = ? and id = any(?::uuid[])`,
-      [ctx.tenantId, pgArray(ids), ctx.tenantId, pgArray(ids)],
+      sql`select id, 'User' as type from app_user where tenant_id = ${ctx.tenantId} and id = any(${pgArray(ids)}::uuid[])
+       union all select id, 'Group' as type from "group" where tenant_id = ${ctx.tenantId} and id = any(${pgArray(ids)}::uuid[])`,
     );
     const types = new Map(rows.map((r) => [r.id, r.type]));
     for (const [id, ref] of byId) {
@@ -46,17 +45,17 @@ async function assertNoCycle(ctx: DirectoryContext, groupId: string, childIds: s
   if (childIds.includes(groupId)) {
     throw new DomainError('MEMBERSHIP_CYCLE', `Group ${groupId} cannot be a member of itself.`, { groupId });
   }
-  await query(ctx.em, `select pg_advisory_xact_lock(hashtextextended(?, 0))`, [
-    `membership-graph:${ctx.tenantId}`,
-  ]);
+  await query(
+    ctx.em,
+    sql`select pg_advisory_xact_lock(hashtextextended(${`membership-graph:${ctx.tenantId}`}, 0))`,
+  );
   const rows = await query<{ id: string }>(
     ctx.em,
-    `with recursive d(id) as (
-       select unnest(?::uuid[])
+    sql`with recursive d(id) as (
+       select unnest(${pgArray(childIds)}::uuid[])
        union
        select m.member_group_id from membership m join d on m.group_id = d.id where m.member_group_id is not null
-     ) select id from d where id = ? limit 1`,
-    [pgArray(childIds), groupId],
+     ) select id from d where id = ${groupId} limit 1`,
   );
   if (rows.length > 0) {
     throw new DomainError(
@@ -90,17 +89,10 @@ export async function addMembers(
   );
   const rows = await query(
     ctx.em,
-    `insert into membership (tenant_id, group_id, member_user_id, member_group_id, display)
-     select ?, ?, case when x.type = 'User' then x.id end, case when x.type = 'Group' then x.id end, x.display
-     from unnest(?::uuid[], ?::text[], ?::text[]) as x(id, type, display)
+    sql`insert into membership (tenant_id, group_id, member_user_id, member_group_id, display)
+     select ${ctx.tenantId}, ${groupId}, case when x.type = 'User' then x.id end, case when x.type = 'Group' then x.id end, x.display
+     from unnest(${pgArray(found.map((m) => m.id))}::uuid[], ${pgArray(found.map((m) => m.type))}::text[], ${pgArray(found.map((m) => m.display))}::text[]) as x(id, type, display)
      on conflict (group_id, member_id) do nothing returning member_id`,
-    [
-      ctx.tenantId,
-      groupId,
-      pgArray(found.map((m) => m.id)),
-      pgArray(found.map((m) => m.type)),
-      pgArray(found.map((m) => m.display)),
-    ],
     PREPARE,
   );
   return rows.length;
@@ -116,8 +108,7 @@ export async function removeMembers(
   if (valid.length === 0) return 0;
   const rows = await query(
     ctx.em,
-    `delete from membership where group_id = ? and member_id = any(?::uuid[]) returning member_id`,
-    [groupId, pgArray(valid)],
+    sql`delete from membership where group_id = ${groupId} and member_id = any(${pgArray(valid)}::uuid[]) returning member_id`,
     PREPARE,
   );
   return rows.length;
@@ -125,9 +116,10 @@ export async function removeMembers(
 
 /** Removes every member of a group. */
 export async function removeAllMembers(ctx: DirectoryContext, groupId: string): Promise<number> {
-  const rows = await query(ctx.em, `delete from membership where group_id = ? returning member_id`, [
-    groupId,
-  ]);
+  const rows = await query(
+    ctx.em,
+    sql`delete from membership where group_id = ${groupId} returning member_id`,
+  );
   return rows.length;
 }
 
@@ -138,10 +130,10 @@ export async function replaceMembers(
   refs: readonly MemberRef[],
 ): Promise<void> {
   const keep = refs.map((r) => r.value).filter(isUuid);
-  await query(ctx.em, `delete from membership where group_id = ? and member_id <> all(?::uuid[])`, [
-    groupId,
-    pgArray(keep),
-  ]);
+  await query(
+    ctx.em,
+    sql`delete from membership where group_id = ${groupId} and member_id <> all(${pgArray(keep)}::uuid[])`,
+  );
   await addMembers(ctx, groupId, refs);
 }
 
@@ -159,13 +151,12 @@ export async function listDirectMembersOf(
   if (groupIds.length === 0) return out;
   const rows = await query<{ group_id: string; member_id: string; type: MemberType; display: string | null }>(
     ctx.em,
-    `select m.group_id, m.member_id, case when m.member_user_id is not null then 'User' else 'Group' end as type,
+    sql`select m.group_id, m.member_id, case when m.member_user_id is not null then 'User' else 'Group' end as type,
        coalesce(m.display, u.display_name, u.user_name, g.display_name) as display
      from membership m
      left join app_user u on u.id = m.member_user_id
      left join "group" g on g.id = m.member_group_id
-     where m.tenant_id = ? and m.group_id = any(?::uuid[]) order by m.created_at, m.member_id`,
-    [ctx.tenantId, pgArray([...groupIds])],
+     where m.tenant_id = ${ctx.tenantId} and m.group_id = any(${pgArray([...groupIds])}::uuid[]) order by m.created_at, m.member_id`,
   );
   for (const r of rows) out.get(r.group_id)?.push({ value: r.member_id, type: r.type, display: r.display });
   return out;

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { json, PREPARE, query } from '../sql';
+import { json, PREPARE, query, sql } from '../sql';
 
 export interface ProvisioningLogInput {
   tenantId: string;
@@ -80,14 +80,13 @@ export async function recordProvisioningBatch(
   }));
   await query(
     em,
-    `insert into provisioning_log (tenant_id, request_id, method, path, status, duration_ms, error_detail, warnings, operations)
+    sql`insert into provisioning_log (tenant_id, request_id, method, path, status, duration_ms, error_detail, warnings, operations)
      select x.tenant_id, request_id, method, path, status, duration_ms, error_detail, coalesce(warnings, '{}'), operations
-     from rows from (jsonb_to_recordset(?::jsonb) as (tenant_id uuid, request_id text, method text, path text,
+     from rows from (jsonb_to_recordset(${json(rows)}::jsonb) as (tenant_id uuid, request_id text, method text, path text,
        status smallint, duration_ms real, error_detail text, warnings text[], operations jsonb)) with ordinality
        as x(tenant_id, request_id, method, path, status, duration_ms, error_detail, warnings, operations, n)
      where exists (select 1 from tenant t where t.id = x.tenant_id)
      order by x.n`,
-    [json(rows)],
     PREPARE,
   );
 }
@@ -106,9 +105,8 @@ export async function listProvisioning(
 ): Promise<ProvisioningLogRecord[]> {
   const rows = await query(
     em,
-    `select * from provisioning_log where tenant_id = ?${problemsOnly ? ` and (status >= 400 or cardinality(warnings) > 0)` : ''}
-     order by created_at desc, id desc limit ?`,
-    [tenantId, limit],
+    sql`select * from provisioning_log where tenant_id = ${tenantId}${problemsOnly ? sql` and (status >= 400 or cardinality(warnings) > 0)` : sql.empty}
+     order by created_at desc, id desc limit ${limit}`,
   );
   return rows.map((r) => ({
     id: String(r.id),
@@ -135,20 +133,18 @@ export async function listProvisioning(
 export async function pruneProvisioningLog(em: EntityManager, before: Date, batch = 5000): Promise<number> {
   const [bound] = await query<{ id: string | null }>(
     em,
-    `select coalesce(
-       (select id from provisioning_log where created_at >= ? order by id limit 1),
+    sql`select coalesce(
+       (select id from provisioning_log where created_at >= ${before} order by id limit 1),
        (select max(id) + 1 from provisioning_log)) as id`,
-    [before],
   );
   if (!bound?.id) return 0;
   let deleted = 0;
   for (;;) {
     const [row] = await query<{ n: number }>(
       em,
-      `with d as (delete from provisioning_log where id in (
-         select id from provisioning_log where id < ? order by id limit ?) returning 1)
+      sql`with d as (delete from provisioning_log where id in (
+         select id from provisioning_log where id < ${bound.id} order by id limit ${batch}) returning 1)
        select count(*)::int as n from d`,
-      [bound.id, batch],
     );
     const n = row?.n ?? 0;
     deleted += n;

@@ -1,7 +1,7 @@
 /**
  * Compiles the shared Filter AST to a PostgreSQL boolean expression over `app_user u` or
- * `"group" g`, with `?` placeholders for knex.raw / em.execute. The SQL text never contains a `?`
- * other than a placeholder (so no jsonb `?` operator), and values never reach the SQL text.
+ * `"group" g`: an SQL fragment whose values are bound parameters, so no value reaches the SQL
+ * text. The registry's column expressions are SQL we wrote, spliced in with sql.raw.
  *
  * Semantics worth knowing:
  * - Comparisons treat an absent (NULL) attribute as false, and `not` is compiled as `is not true`,
@@ -12,7 +12,7 @@
  *   rejected with INVALID_FILTER.
  */
 import { DomainError } from '../errors';
-import { isUuid } from '../sql';
+import { isUuid, sql, type SqlFragment, type SqlValue } from '../sql';
 import type { AttrPath, CompareOp, Filter, Literal, ResourceKind, SortSpec } from './ast';
 import { isDateTime, workEmailValue } from './filter-shapes';
 import {
@@ -25,54 +25,66 @@ import {
   type MultiValuedAttribute,
 } from './registry';
 
-export interface CompiledSql {
-  readonly sql: string;
-  readonly params: unknown[];
-}
-
 /** What a comparison needs to know about its left-hand side. */
 interface Operand {
   readonly name: string;
-  readonly sql: string;
+  /** The column expression: registry SQL, wrapped once with sql.raw. */
+  readonly sql: SqlFragment;
   readonly type: AttrType;
   readonly caseExact: boolean;
   readonly uuid?: boolean;
 }
 
-const SQL_OPS: Readonly<Record<'gt' | 'ge' | 'lt' | 'le', string>> = { gt: '>', ge: '>=', lt: '<', le: '<=' };
+const SQL_OPS: Readonly<Record<'gt' | 'ge' | 'lt' | 'le', SqlFragment>> = {
+  gt: sql`>`,
+  ge: sql`>=`,
+  lt: sql`<`,
+  le: sql`<=`,
+};
+const TRUE = sql`true`;
+const FALSE = sql`false`;
+const COMMA = sql`, `;
+const OR = sql` or `;
+const CAST_UUID = sql`::uuid`;
+const CAST_TIMESTAMPTZ = sql`::timestamptz`;
 
-/** Compiles a filter to a boolean SQL expression plus its positional parameters. */
-export function compileFilter(kind: ResourceKind, filter: Filter): CompiledSql {
-  const compiler = new Compiler(kind);
-  const sql = compiler.compile(filter, undefined);
-  return checked({ sql, params: compiler.params });
+/** The table alias of each resource (registry text), as SQL. */
+const ALIAS: Readonly<Record<ResourceKind, SqlFragment>> = {
+  User: sql.raw(RESOURCE_ALIAS.User),
+  Group: sql.raw(RESOURCE_ALIAS.Group),
+};
+
+/** Compiles a filter to a boolean SQL expression with its values bound. */
+export function compileFilter(kind: ResourceKind, filter: Filter): SqlFragment {
+  return new Compiler(kind).compile(filter, undefined);
 }
 
-/** The expression a sort orders by (lower-cased for case-insensitive attributes). */
-export function sortExpression(kind: ResourceKind, sort: SortSpec): string {
+/**
+ * The expression a sort orders by (lower-cased for case-insensitive attributes), and its text,
+ * which names the ordering in cursors.
+ */
+export function sortExpression(kind: ResourceKind, sort: SortSpec): { sql: SqlFragment; text: string } {
   const resolved = resolveAttribute(kind, sort.path);
   const name = formatAttrPath(sort.path);
   if (resolved.def.kind !== 'scalar') {
     throw invalid(`Cannot sort by "${name}": multi-valued attributes cannot be sorted`, name);
   }
   if (!resolved.def.sortable) throw invalid(`Cannot sort by "${name}": this attribute is not sortable`, name);
-  const { sql } = resolved.def;
-  return isCaseInsensitive({ ...resolved.def, name }) ? `lower(${sql})` : sql;
+  const column = resolved.def.sql;
+  const ci = isCaseInsensitive(resolved.def);
+  return {
+    sql: ci ? sql`lower(${sql.raw(column)})` : sql.raw(column),
+    text: ci ? `lower(${column})` : column,
+  };
 }
 
 /** Compiles a sort to an ORDER BY list (the resource id breaks ties so paging is stable). */
-export function compileSort(kind: ResourceKind, sort: SortSpec): string {
-  const expr = sortExpression(kind, sort);
+export function compileSort(kind: ResourceKind, sort: SortSpec): SqlFragment {
+  const expr = sortExpression(kind, sort).sql;
   // PostgreSQL's defaults (nulls last ascending, first descending) keep descending the exact reverse.
-  const dir = sort.descending ? 'desc nulls first' : 'asc nulls last';
-  return `${expr} ${dir}, ${RESOURCE_ALIAS[kind]}.id ${sort.descending ? 'desc' : 'asc'}`;
-}
-
-function checked(result: CompiledSql): CompiledSql {
-  // A stray `?` in registry SQL would shift every parameter after it; fail loudly instead.
-  const placeholders = result.sql.split('?').length - 1;
-  if (placeholders !== result.params.length) throw new Error(`Filter SQL has ${placeholders} placeholders`);
-  return result;
+  return sort.descending
+    ? sql`${expr} desc nulls first, ${ALIAS[kind]}.id desc`
+    : sql`${expr} asc nulls last, ${ALIAS[kind]}.id asc`;
 }
 
 function invalid(message: string, attribute?: string): DomainError {
@@ -82,19 +94,17 @@ function invalid(message: string, attribute?: string): DomainError {
 type Leaf = Extract<Filter, { kind: 'present' | 'compare' | 'in' }>;
 
 class Compiler {
-  readonly params: unknown[] = [];
-
   constructor(private readonly kind: ResourceKind) {}
 
   /** `scope` is the multi-valued attribute whose value filter is being compiled, if any. */
-  compile(filter: Filter, scope: MultiValuedAttribute | undefined): string {
+  compile(filter: Filter, scope: MultiValuedAttribute | undefined): SqlFragment {
     switch (filter.kind) {
       case 'and':
-        return `(${this.compile(filter.left, scope)} and ${this.compile(filter.right, scope)})`;
+        return sql`(${this.compile(filter.left, scope)} and ${this.compile(filter.right, scope)})`;
       case 'or':
-        return `(${this.compile(filter.left, scope)} or ${this.compile(filter.right, scope)})`;
+        return sql`(${this.compile(filter.left, scope)} or ${this.compile(filter.right, scope)})`;
       case 'not':
-        return `(${this.compile(filter.filter, scope)}) is not true`;
+        return sql`(${this.compile(filter.filter, scope)}) is not true`;
       case 'present':
       case 'compare':
       case 'in':
@@ -112,10 +122,10 @@ class Compiler {
   }
 
   /** A top-level condition; on a multi-valued attribute it means "some element matches". */
-  private leaf(filter: Leaf): string {
+  private leaf(filter: Leaf): SqlFragment {
     const resolved = resolveAttribute(this.kind, filter.path);
     if (resolved.def.kind === 'scalar') {
-      return this.condition(filter, { ...resolved.def, name: resolved.def.scimPath });
+      return this.condition(filter, operand(resolved.def, resolved.def.scimPath));
     }
     const { def } = resolved;
     if (resolved.sub === undefined && filter.kind === 'present') return this.nonEmpty(def);
@@ -123,16 +133,16 @@ class Compiler {
     const sub = resolved.sub ?? def.subAttributes['value'];
     if (sub === undefined)
       throw invalid(`Attribute "${def.scimPath}" needs a sub-attribute here`, def.scimPath);
-    return this.exists(def, () => this.condition(filter, { ...sub, name: `${def.scimPath}.${sub.name}` }));
+    return this.exists(def, () => this.condition(filter, operand(sub, `${def.scimPath}.${sub.name}`)));
   }
 
-  private condition(filter: Leaf, operand: Operand): string {
+  private condition(filter: Leaf, operand: Operand): SqlFragment {
     if (filter.kind === 'present') return present(operand);
     if (filter.kind === 'in') return this.in(operand, filter.values);
     return this.compare(operand, filter.op, filter.value);
   }
 
-  private valuePath(path: AttrPath, filter: Filter): string {
+  private valuePath(path: AttrPath, filter: Filter): SqlFragment {
     if (path.sub !== undefined) throw invalid(`A value filter cannot follow "${formatAttrPath(path)}"`);
     const def = findAttribute(this.kind, path);
     // A complex single-valued attribute: name[givenName eq "x"] is name.givenName eq "x".
@@ -140,69 +150,72 @@ class Compiler {
     const workEmail = def.scimPath === 'emails' ? workEmailValue(filter) : undefined;
     if (workEmail !== undefined && def.source.kind === 'jsonb') {
       // Entra's matching filter: served by the (tenant_id, cp_work_email(emails)) expression index.
-      this.params.push(workEmail);
-      return `cp_work_email(${def.source.column}) = lower(?)`;
+      return sql`cp_work_email(${sql.raw(def.source.column)}) = lower(${workEmail})`;
     }
     return this.exists(def, () => this.compile(filter, def));
   }
 
-  private exists(def: MultiValuedAttribute, inner: () => string): string {
+  private exists(def: MultiValuedAttribute, inner: () => SqlFragment): SqlFragment {
     const { source } = def;
     if (source.kind === 'jsonb') {
-      return `exists (select 1 from jsonb_array_elements(${source.column}) e where ${inner()})`;
+      return sql`exists (select 1 from jsonb_array_elements(${sql.raw(source.column)}) e where ${inner()})`;
     }
-    return `exists (select 1 from ${source.from} where ${source.where} and ${inner()})`;
+    return sql`exists (select 1 from ${sql.raw(source.from)} where ${sql.raw(source.where)} and ${inner()})`;
   }
 
-  private nonEmpty(def: MultiValuedAttribute): string {
+  private nonEmpty(def: MultiValuedAttribute): SqlFragment {
     const { source } = def;
-    if (source.kind === 'jsonb') return `${source.column} <> '[]'::jsonb`;
-    return `exists (select 1 from ${source.from} where ${source.where})`;
+    if (source.kind === 'jsonb') return sql`${sql.raw(source.column)} <> '[]'::jsonb`;
+    return sql`exists (select 1 from ${sql.raw(source.from)} where ${sql.raw(source.where)})`;
   }
 
-  private compare(o: Operand, op: CompareOp, value: Literal): string {
+  private compare(o: Operand, op: CompareOp, value: Literal): SqlFragment {
     if (value === null) {
-      if (op === 'eq') return `(${present(o)}) is not true`;
+      if (op === 'eq') return sql`(${present(o)}) is not true`;
       if (op === 'ne') return present(o);
       throw invalid(`Operator "${op}" cannot compare "${o.name}" with null`, o.name);
     }
     const param = this.coerce(o, op, value);
     // Only a value that cannot be a UUID gets here: no row has it.
-    if (param === undefined) return op === 'ne' ? 'true' : 'false';
-    let lhs = o.sql;
-    let rhs = `?${castOf(o)}`;
-    if (isCaseInsensitive(o)) {
-      lhs = `lower(${o.sql})`;
-      rhs = 'lower(?)';
-    } else if (o.uuid && op !== 'eq' && op !== 'ne') {
-      lhs = `${o.sql}::text`;
-      rhs = '?';
-    }
-    if (op === 'co' || op === 'sw' || op === 'ew') {
+    if (param === undefined) return op === 'ne' ? TRUE : FALSE;
+    const substring = op === 'co' || op === 'sw' || op === 'ew';
+    let bound: SqlValue = param;
+    if (substring) {
       const escaped = String(param).replace(/[\\%_]/g, '\\$&');
-      this.params.push(op === 'sw' ? `${escaped}%` : op === 'ew' ? `%${escaped}` : `%${escaped}%`);
-      return `${lhs} like ${rhs} escape '\\'`;
+      bound = op === 'sw' ? `${escaped}%` : op === 'ew' ? `%${escaped}` : `%${escaped}%`;
     }
-    this.params.push(param);
-    if (op === 'eq') return `${lhs} = ${rhs}`;
-    if (op === 'ne') return `${lhs} is distinct from ${rhs}`;
-    return `${lhs} ${SQL_OPS[op]} ${rhs}`;
+    let lhs = o.sql;
+    let rhs = sql`${bound}${castOf(o)}`;
+    if (isCaseInsensitive(o)) {
+      lhs = sql`lower(${o.sql})`;
+      rhs = sql`lower(${bound})`;
+    } else if (o.uuid && op !== 'eq' && op !== 'ne') {
+      lhs = sql`${o.sql}::text`;
+      rhs = sql`${bound}`;
+    }
+    if (substring) return sql`${lhs} like ${rhs} escape '\\'`;
+    if (op === 'eq') return sql`${lhs} = ${rhs}`;
+    if (op === 'ne') return sql`${lhs} is distinct from ${rhs}`;
+    return sql`${lhs} ${SQL_OPS[op]} ${rhs}`;
   }
 
-  private in(o: Operand, values: readonly Literal[]): string {
+  private in(o: Operand, values: readonly Literal[]): SqlFragment {
     const valid = values.flatMap((v) => {
       const param = v === null ? undefined : this.coerce(o, 'eq', v);
       return param === undefined ? [] : [param];
     });
     const ci = isCaseInsensitive(o);
-    const parts: string[] = [];
+    const parts: SqlFragment[] = [];
     if (valid.length > 0) {
-      this.params.push(...valid);
-      const rhs = ci ? 'lower(?)' : `?${castOf(o)}`;
-      parts.push(`${ci ? `lower(${o.sql})` : o.sql} in (${valid.map(() => rhs).join(', ')})`);
+      const cast = castOf(o);
+      const list = sql.join(
+        valid.map((v) => (ci ? sql`lower(${v})` : sql`${v}${cast}`)),
+        COMMA,
+      );
+      parts.push(sql`${ci ? sql`lower(${o.sql})` : o.sql} in (${list})`);
     }
-    if (values.includes(null)) parts.push(`(${present(o)}) is not true`);
-    return parts.length === 0 ? 'false' : `(${parts.join(' or ')})`;
+    if (values.includes(null)) parts.push(sql`(${present(o)}) is not true`);
+    return parts.length === 0 ? FALSE : sql`(${sql.join(parts, OR)})`;
   }
 
   /** Checks a value against the attribute type; undefined means "can never match" (bad UUID). */
@@ -250,32 +263,41 @@ class Compiler {
     }
   }
 
-  private memberOf(groupId: string, depth: 'DIRECT' | 'INHERITED' | 'ALL'): string {
-    if (!isUuid(groupId)) return 'false';
-    const id = `${RESOURCE_ALIAS[this.kind]}.id`;
-    const direct = () => {
-      this.params.push(groupId);
-      return `exists (select 1 from membership mo where mo.group_id = ?::uuid and mo.member_id = ${id})`;
-    };
+  private memberOf(groupId: string, depth: 'DIRECT' | 'INHERITED' | 'ALL'): SqlFragment {
+    if (!isUuid(groupId)) return FALSE;
+    const id = sql`${ALIAS[this.kind]}.id`;
+    const direct = sql`exists (select 1 from membership mo where mo.group_id = ${groupId}::uuid and mo.member_id = ${id})`;
     // Members of the group or of any group nested in it; `union` stops on cycles.
-    const all = () => {
-      this.params.push(groupId);
-      return (
-        `${id} in (with recursive nested(group_id) as (select ?::uuid union ` +
-        `select mo.member_group_id from membership mo join nested n on mo.group_id = n.group_id ` +
-        `where mo.member_group_id is not null) ` +
-        `select mo.member_id from membership mo join nested n on mo.group_id = n.group_id)`
-      );
-    };
-    if (depth === 'DIRECT') return direct();
-    if (depth === 'ALL') return all();
-    return `(${all()} and not ${direct()})`;
+    const nested = sql`with recursive nested(group_id) as (select ${groupId}::uuid union select mo.member_group_id from membership mo join nested n on mo.group_id = n.group_id where mo.member_group_id is not null)`;
+    const all = sql`${id} in (${nested} select mo.member_id from membership mo join nested n on mo.group_id = n.group_id)`;
+    if (depth === 'DIRECT') return direct;
+    if (depth === 'ALL') return all;
+    return sql`(${all} and not ${direct})`;
   }
+}
+
+/** The operand of a registry attribute: its SQL (trusted registry text) made a fragment. */
+function operand(
+  attr: {
+    readonly sql: string;
+    readonly type: AttrType;
+    readonly caseExact: boolean;
+    readonly uuid?: boolean;
+  },
+  name: string,
+): Operand {
+  return {
+    name,
+    sql: sql.raw(attr.sql),
+    type: attr.type,
+    caseExact: attr.caseExact,
+    ...(attr.uuid !== undefined && { uuid: attr.uuid }),
+  };
 }
 
 function subOperand(scope: MultiValuedAttribute, path: AttrPath): Operand {
   const sub = resolveSubAttribute(scope, path);
-  return { ...sub, name: `${scope.scimPath}.${sub.name}` };
+  return operand(sub, `${scope.scimPath}.${sub.name}`);
 }
 
 /** Rewrites `givenName eq "x"` inside `name[...]` to `name.givenName eq "x"`. */
@@ -301,16 +323,16 @@ function prefixPaths(parent: AttrPath, filter: Filter): Filter {
   }
 }
 
-function isCaseInsensitive(o: Operand): boolean {
+function isCaseInsensitive(o: { type: AttrType; caseExact: boolean; uuid?: boolean }): boolean {
   return (o.type === 'string' || o.type === 'reference') && !o.caseExact && !o.uuid;
 }
 
-function present(o: Operand): string {
+function present(o: Operand): SqlFragment {
   const text = (o.type === 'string' || o.type === 'reference') && !o.uuid;
-  return text ? `(${o.sql} is not null and ${o.sql} <> '')` : `${o.sql} is not null`;
+  return text ? sql`(${o.sql} is not null and ${o.sql} <> '')` : sql`${o.sql} is not null`;
 }
 
-function castOf(o: Operand): string {
-  if (o.uuid) return '::uuid';
-  return o.type === 'datetime' ? '::timestamptz' : '';
+function castOf(o: Operand): SqlFragment {
+  if (o.uuid) return CAST_UUID;
+  return o.type === 'datetime' ? CAST_TIMESTAMPTZ : sql.empty;
 }

@@ -1,6 +1,6 @@
 import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
-import { isUuid, query } from '../sql';
+import { isUuid, query, sql, type SqlFragment } from '../sql';
 import type { Filter, ResourceKind, SortSpec } from './ast';
 import { compileFilter, compileSort, sortExpression } from './compile';
 import { findAttribute, RESOURCE_ALIAS } from './registry';
@@ -31,14 +31,25 @@ export interface ListResult<T> {
 
 export interface ListSource<T> {
   kind: ResourceKind;
-  select: string;
-  from: string;
+  select: SqlFragment;
+  from: SqlFragment;
   map: (row: Record<string, unknown>) => T;
-  /** Extra condition (e.g. membership restriction) with its params, applied with the filter. */
-  where?: { sql: string; params: unknown[] };
+  /** Extra condition (e.g. membership restriction), applied with the filter. */
+  where?: SqlFragment | undefined;
 }
 
-const DEFAULT_SORT: Record<ResourceKind, string> = { User: 'u.created_at', Group: 'g.created_at' };
+const DEFAULT_SORT: Readonly<Record<ResourceKind, { sql: SqlFragment; text: string }>> = {
+  User: { sql: sql`u.created_at`, text: 'u.created_at' },
+  Group: { sql: sql`g.created_at`, text: 'g.created_at' },
+};
+
+/** The table alias of each resource (registry text), as SQL. */
+const ALIAS: Readonly<Record<ResourceKind, SqlFragment>> = {
+  User: sql.raw(RESOURCE_ALIAS.User),
+  Group: sql.raw(RESOURCE_ALIAS.Group),
+};
+
+const AND = sql` and `;
 
 interface CursorPayload {
   s: string;
@@ -103,61 +114,51 @@ export async function listResources<T>(
   source: ListSource<T>,
   req: ListRequest,
 ): Promise<ListResult<T>> {
-  const a = RESOURCE_ALIAS[source.kind];
-  const where = [`${a}.tenant_id = ?`];
-  const params: unknown[] = [ctx.tenantId];
-  if (source.where) {
-    where.push(`(${source.where.sql})`);
-    params.push(...source.where.params);
-  }
-  if (req.filter) {
-    const f = compileFilter(source.kind, req.filter);
-    where.push(`(${f.sql})`);
-    params.push(...f.params);
-  }
-  const expr = req.sort ? sortExpression(source.kind, req.sort) : DEFAULT_SORT[source.kind];
+  const a = ALIAS[source.kind];
+  const where = [sql`${a}.tenant_id = ${ctx.tenantId}`];
+  if (source.where) where.push(sql`(${source.where})`);
+  if (req.filter) where.push(sql`(${compileFilter(source.kind, req.filter)})`);
+  const sort = req.sort ? sortExpression(source.kind, req.sort) : DEFAULT_SORT[source.kind];
+  const expr = sort.sql;
   const desc = req.sort?.descending ?? false;
-  const orderBy = req.sort ? compileSort(source.kind, req.sort) : `${expr} asc nulls last, ${a}.id asc`;
-  const sortKey = `${source.kind}:${expr}:${desc ? 'd' : 'a'}`;
+  const orderBy = req.sort ? compileSort(source.kind, req.sort) : sql`${expr} asc nulls last, ${a}.id asc`;
+  const sortKey = `${source.kind}:${sort.text}:${desc ? 'd' : 'a'}`;
 
   const countAll = () =>
     query<{ n: string }>(
       ctx.em,
-      `select count(*) as n from ${source.from} where ${where.join(' and ')}`,
-      params,
+      sql`select count(*) as n from ${source.from} where ${sql.join(where, AND)}`,
     ).then((r) => Number(r[0]?.n ?? 0));
 
   const pageWhere = [...where];
-  const pageParams = [...params];
   let offset = 0;
   if (req.cursor) {
     const c = decodeCursor(req.cursor, sortKey);
-    const gt = desc ? '<' : '>';
     if (c.v === null) {
       pageWhere.push(
         desc
-          ? `((${expr} is null and ${a}.id < ?) or ${expr} is not null)`
-          : `(${expr} is null and ${a}.id > ?)`,
+          ? sql`((${expr} is null and ${a}.id < ${c.id}) or ${expr} is not null)`
+          : sql`(${expr} is null and ${a}.id > ${c.id})`,
       );
-      pageParams.push(c.id);
     } else {
       pageWhere.push(
-        `(${expr} ${gt} ? or (${expr} = ? and ${a}.id ${gt} ?)${desc ? '' : ` or ${expr} is null`})`,
+        desc
+          ? sql`(${expr} < ${c.v} or (${expr} = ${c.v} and ${a}.id < ${c.id}))`
+          : sql`(${expr} > ${c.v} or (${expr} = ${c.v} and ${a}.id > ${c.id}) or ${expr} is null)`,
       );
-      pageParams.push(c.v, c.v, c.id);
     }
   } else if (req.cursor === undefined && req.startIndex !== undefined) {
     offset = Math.max(0, req.startIndex - 1);
   }
+  // No OFFSET clause on a first page: with an unknown offset PostgreSQL's generic plan looks
+  // costlier than a custom one, so the prepared statement would be re-planned every time.
+  const offsetSql = offset > 0 ? sql` offset ${offset}` : sql.empty;
   const rows =
     req.count > 0
       ? await query(
           ctx.em,
-          `select ${source.select}, (${expr})::text as __sort from ${source.from}
-           where ${pageWhere.join(' and ')} order by ${orderBy} limit ?${offset > 0 ? ' offset ?' : ''}`,
-          // No OFFSET clause on a first page: with an unknown offset PostgreSQL's generic plan looks
-          // costlier than a custom one, so the prepared statement would be re-planned every time.
-          [...pageParams, req.count + 1, ...(offset > 0 ? [offset] : [])],
+          sql`select ${source.select}, (${expr})::text as __sort from ${source.from}
+           where ${sql.join(pageWhere, AND)} order by ${orderBy} limit ${req.count + 1}${offsetSql}`,
           { prepare: planIsValueIndependent(source.kind, req.filter, source.where !== undefined) },
         ).catch((e: unknown) => {
           throw req.cursor ? cursorError(e) : e;

@@ -4,7 +4,7 @@ import { DomainError } from '../errors';
 import { getUser, updateUser } from '../users/user.service';
 import { userToInput } from '../users/user.normalize';
 import type { UserRecord } from '../users/user.types';
-import { query } from '../sql';
+import { query, sql } from '../sql';
 
 export interface RoleRecord {
   id: string;
@@ -28,10 +28,10 @@ function toRole(row: Record<string, unknown>): RoleRecord {
 
 /** A tenant role by its value (exact), or null. */
 export async function findRole(ctx: DirectoryContext, value: string): Promise<RoleRecord | null> {
-  const rows = await query(ctx.em, `select * from role where tenant_id = ? and value = ?`, [
-    ctx.tenantId,
-    value,
-  ]);
+  const rows = await query(
+    ctx.em,
+    sql`select * from role where tenant_id = ${ctx.tenantId} and value = ${value}`,
+  );
   return rows[0] ? toRole(rows[0]) : null;
 }
 
@@ -48,18 +48,17 @@ export async function ensureRole(
       tenantId: ctx.tenantId,
       action: 'role.upserted',
       resourceType: 'Role',
-      resourceIdSql: 'r.id',
+      resourceId: sql`r.id`,
       changedFields: ['*'],
     },
-    'from r',
+    sql`from r`,
   );
   const rows = await query(
     ctx.em,
-    `with r as (insert into role (id, tenant_id, value, display, type) values (gen_random_uuid(), ?, ?, ?, ?)
+    sql`with r as (insert into role (id, tenant_id, value, display, type) values (gen_random_uuid(), ${ctx.tenantId}, ${input.value}, ${input.display ?? null}, ${input.type ?? null})
        on conflict (tenant_id, value) do update set display = coalesce(excluded.display, role.display),
          type = coalesce(excluded.type, role.type), updated_at = now() returning *),
-     a as (${audit.sql}) select * from r`,
-    [ctx.tenantId, input.value, input.display ?? null, input.type ?? null, ...audit.params],
+     a as (${audit}) select * from r`,
   );
   return toRole(rows[0]!);
 }
@@ -106,13 +105,16 @@ export async function listRoles(
   ctx: DirectoryContext,
   opts: { first: number; afterValue?: string },
 ): Promise<{ items: RoleRecord[]; total: number; hasNext: boolean }> {
+  const after = opts.afterValue !== undefined ? sql` and value > ${opts.afterValue}` : sql.empty;
   const [rows, count] = await Promise.all([
     query(
       ctx.em,
-      `select * from role where tenant_id = ?${opts.afterValue !== undefined ? ' and value > ?' : ''} order by value limit ?`,
-      [ctx.tenantId, ...(opts.afterValue !== undefined ? [opts.afterValue] : []), opts.first + 1],
+      sql`select * from role where tenant_id = ${ctx.tenantId}${after} order by value limit ${opts.first + 1}`,
     ),
-    query<{ n: string }>(ctx.em.fork(), `select count(*) as n from role where tenant_id = ?`, [ctx.tenantId]),
+    query<{ n: string }>(
+      ctx.em.fork(),
+      sql`select count(*) as n from role where tenant_id = ${ctx.tenantId}`,
+    ),
   ]);
   return {
     items: rows.slice(0, opts.first).map(toRole),

@@ -3,7 +3,7 @@ import { auditInsert } from '../audit/audit';
 import type { OperatorContext } from '../context';
 import { issueCredential } from '../credentials/credential.service';
 import { DomainError } from '../errors';
-import { inTransaction, isUuid, query } from '../sql';
+import { inTransaction, isUuid, query, sql } from '../sql';
 
 export interface TenantRecord {
   id: string;
@@ -50,15 +50,14 @@ export async function createTenant(
         tenantId: id,
         action: 'tenant.created',
         resourceType: 'Tenant',
-        resourceIdSql: 't.id',
+        resourceId: sql`t.id`,
         changedFields: ['*'],
       },
-      'from t',
+      sql`from t`,
     );
     const rows = await query(
       tx.em,
-      `with t as (insert into tenant (id, slug, name) values (?, ?, ?) returning *), a as (${audit.sql}) select * from t`,
-      [id, slug, name, ...audit.params],
+      sql`with t as (insert into tenant (id, slug, name) values (${id}, ${slug}, ${name}) returning *), a as (${audit}) select * from t`,
     );
     const issued = await issueCredential(tx, id, 'SCIM_TOKEN', 'Initial provisioning token');
     return { tenant: toTenant(rows[0]!), scimToken: issued.secret };
@@ -67,13 +66,13 @@ export async function createTenant(
 
 /** Every tenant, by slug. */
 export async function listTenants(ctx: OperatorContext): Promise<TenantRecord[]> {
-  const rows = await query(ctx.em, `select * from tenant order by slug`);
+  const rows = await query(ctx.em, sql`select * from tenant order by slug`);
   return rows.map(toTenant);
 }
 
 /** One tenant, or null. */
 export async function findTenant(ctx: OperatorContext, id: string): Promise<TenantRecord | null> {
   if (!isUuid(id)) return null;
-  const rows = await query(ctx.em, `select * from tenant where id = ?`, [id]);
+  const rows = await query(ctx.em, sql`select * from tenant where id = ${id}`);
   return rows[0] ? toTenant(rows[0]) : null;
 }

@@ -1,5 +1,5 @@
 import type { DirectoryContext } from '../context';
-import { isUuid, pgArray, query } from '../sql';
+import { isUuid, pgArray, query, sql } from '../sql';
 import { rowToUser, USER_FROM, USER_SELECT, type UserRow } from './user.row';
 import type { UserRecord } from './user.types';
 
@@ -9,8 +9,7 @@ export async function findUsersByIds(ctx: DirectoryContext, ids: readonly string
   if (valid.length === 0) return [];
   const rows = await query<UserRow>(
     ctx.em,
-    `select ${USER_SELECT} from ${USER_FROM} where u.tenant_id = ? and u.id = any(?::uuid[])`,
-    [ctx.tenantId, pgArray(valid)],
+    sql`select ${USER_SELECT} from ${USER_FROM} where u.tenant_id = ${ctx.tenantId} and u.id = any(${pgArray(valid)}::uuid[])`,
   );
   return rows.map(rowToUser);
 }

@@ -1,4 +1,5 @@
 import type { DirectoryContext } from '../context';
+import type { SqlFragment } from '../sql';
 import { listResources, type ListRequest, type ListResult } from '../query/list';
 import { rowToUser, USER_FROM, USER_SELECT } from './user.row';
 import type { UserRecord } from './user.types';
@@ -7,7 +8,7 @@ import type { UserRecord } from './user.types';
 export function listUsers(
   ctx: DirectoryContext,
   req: ListRequest,
-  where?: { sql: string; params: unknown[] },
+  where?: SqlFragment,
 ): Promise<ListResult<UserRecord>> {
   return listResources(
     ctx,

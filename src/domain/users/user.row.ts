@@ -1,3 +1,5 @@
+import { USER_ROLES_JSON } from '../roles/role.sql';
+import { sql } from '../sql';
 import type { RoleAssignment, UserAttributes, UserRecord } from './user.types';
 
 /** Writable columns of app_user, in a fixed order, with how to read each from UserAttributes. */
@@ -38,12 +40,11 @@ export const USER_COLUMNS: ReadonlyArray<{
 ];
 
 /** Select list for a user row `u` with its roles and manager summary, in one round trip. */
-export const USER_SELECT = `u.*,
-  (select coalesce(json_agg(json_build_object('value', r.value, 'display', r.display, 'type', r.type, 'primary', ur."primary") order by r.value), '[]'::json)
-     from user_role ur join role r on r.id = ur.role_id where ur.user_id = u.id) as roles_json,
+export const USER_SELECT = sql`u.*,
+  ${USER_ROLES_JSON} as roles_json,
   m.user_name as manager_user_name, m.display_name as manager_display_name`;
 
-export const USER_FROM = `app_user u left join app_user m on m.id = u.manager_id`;
+export const USER_FROM = sql`app_user u left join app_user m on m.id = u.manager_id`;
 
 export type UserRow = Record<string, unknown>;
 

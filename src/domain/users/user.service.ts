@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { auditInsert } from '../audit/audit';
 import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
-import { ROLES_FROM_CTES, rolesCtes } from '../roles/role.sql';
-import { inTransaction, isUuid, json, PREPARE, query } from '../sql';
+import { ROLES_FROM_CTES, rolesCtes, USER_ROLES_JSON } from '../roles/role.sql';
+import { inTransaction, isUuid, json, PREPARE, query, sql, type SqlValue } from '../sql';
 import { normalizeRoles, normalizeUserInput, userToInput } from './user.normalize';
 import { rowToUser, USER_COLUMNS, USER_FROM, USER_SELECT, type UserRow } from './user.row';
 import type { Source, UserAttributes, UserInput, UserRecord } from './user.types';
@@ -16,12 +16,25 @@ export interface WriteOptions {
 
 const notFound = (id: string) => new DomainError('USER_NOT_FOUND', `User ${id} not found.`, { id });
 
-function columnValues(attrs: UserAttributes): { placeholders: string[]; params: unknown[] } {
-  return {
-    placeholders: USER_COLUMNS.map((c) => (c.json ? '?::jsonb' : '?')),
-    params: USER_COLUMNS.map((c) => (c.json ? json(c.get(attrs)) : c.get(attrs))),
-  };
-}
+/** Each writable column, named once at load: its value bound (jsonb columns cast), and its SET. */
+const COLUMNS = USER_COLUMNS.map((c) => {
+  const name = sql.identifier(c.column);
+  const value = c.json
+    ? (a: UserAttributes) => sql`${json(c.get(a))}::jsonb`
+    : (a: UserAttributes) => sql`${c.get(a) as SqlValue}`;
+  const assign = c.json
+    ? (a: UserAttributes) => sql`${name} = ${json(c.get(a))}::jsonb`
+    : (a: UserAttributes) => sql`${name} = ${c.get(a) as SqlValue}`;
+  return { column: c, name, value, assign };
+});
+
+const COMMA = sql`, `;
+const CTES = sql`,\n`;
+const U = sql`u`;
+const U_ID = sql`u.id`;
+const FROM_U = sql`from u`;
+const D_ID = sql`d.id`;
+const FROM_D = sql`from d`;
 
 function noteUnknownManager(ctx: DirectoryContext, requested: string | null, user: UserRecord): void {
   if (requested && user.enterprise.managerId === null) {
@@ -42,49 +55,50 @@ export async function createUser(
   const id = randomUUID();
   // Only the attributes that are set: the statement stays short (its size is a real cost on the
   // wire), and absent ones take the column defaults (null, '[]').
-  const present = USER_COLUMNS.filter((c) => {
+  const present = COLUMNS.filter(({ column: c }) => {
     const v = c.get(attrs);
     return c.column === 'active' || (v !== null && !(Array.isArray(v) && v.length === 0));
   });
   const managerId = isUuid(attrs.enterprise.managerId) ? attrs.enterprise.managerId : null;
+  const names = sql.join(
+    present.map((c) => c.name),
+    COMMA,
+  );
+  const values = sql.join(
+    present.map((c) => c.value(attrs)),
+    COMMA,
+  );
+  const manager = managerId
+    ? {
+        name: sql`, manager_id`,
+        value: sql`, (select id from app_user where tenant_id = ${ctx.tenantId} and id = ${managerId}::uuid)`,
+      }
+    : { name: sql.empty, value: sql.empty };
   const ctes = [
-    `u as (insert into app_user (id, tenant_id, source${managerId ? ', manager_id' : ''}, ${present.map((c) => c.column).join(', ')})
-      values (?, ?, ?${managerId ? ', (select id from app_user where tenant_id = ? and id = ?::uuid)' : ''}, ${present.map((c) => (c.json ? '?::jsonb' : '?')).join(', ')})
+    sql`u as (insert into app_user (id, tenant_id, source${manager.name}, ${names})
+      values (${id}, ${ctx.tenantId}, ${source}${manager.value}, ${values})
       returning *)`,
   ];
-  const params: unknown[] = [
-    id,
-    ctx.tenantId,
-    source,
-    ...(managerId ? [ctx.tenantId, managerId] : []),
-    ...present.map((c) => (c.json ? json(c.get(attrs)) : c.get(attrs))),
-  ];
-  if (roles.length > 0) {
-    const r = rolesCtes(ctx.tenantId, 'u', roles, false);
-    ctes.push(r.sql);
-    params.push(...r.params);
-  }
+  if (roles.length > 0) ctes.push(rolesCtes(ctx.tenantId, U, roles, false));
   const audit = auditInsert(
     ctx,
     {
       tenantId: ctx.tenantId,
       action: 'user.created',
       resourceType: 'User',
-      resourceIdSql: 'u.id',
+      resourceId: U_ID,
       changedFields: ['*'],
     },
-    'from u',
+    FROM_U,
   );
-  ctes.push(`a as (${audit.sql})`);
-  params.push(...audit.params);
-  const rolesSql = roles.length > 0 ? ROLES_FROM_CTES : `'[]'::json`;
+  ctes.push(sql`a as (${audit})`);
+  const rolesSql = roles.length > 0 ? ROLES_FROM_CTES : sql`'[]'::json`;
   const managerSql = managerId
-    ? `m.user_name as manager_user_name, m.display_name as manager_display_name from u left join app_user m on m.id = u.manager_id`
-    : `null as manager_user_name, null as manager_display_name from u`;
+    ? sql`m.user_name as manager_user_name, m.display_name as manager_display_name from u left join app_user m on m.id = u.manager_id`
+    : sql`null as manager_user_name, null as manager_display_name from u`;
   const rows = await query<UserRow>(
     ctx.em,
-    `with ${ctes.join(',\n')} select u.*, ${rolesSql} as roles_json, ${managerSql}`,
-    params,
+    sql`with ${sql.join(ctes, CTES)} select u.*, ${rolesSql} as roles_json, ${managerSql}`,
     PREPARE,
   );
   const user = rowToUser(rows[0]!);
@@ -112,16 +126,14 @@ export async function findUser(
     // new statement sees what the previous holder committed (else parallel PATCHes lose roles).
     const locked = await query(
       ctx.em,
-      `select 1 from app_user where tenant_id = ? and id = ? for update`,
-      [ctx.tenantId, id],
+      sql`select 1 from app_user where tenant_id = ${ctx.tenantId} and id = ${id} for update`,
       PREPARE,
     );
     if (locked.length === 0) return null;
   }
   const rows = await query<UserRow>(
     ctx.em,
-    `select ${USER_SELECT} from ${USER_FROM} where u.tenant_id = ? and u.id = ?`,
-    [ctx.tenantId, id],
+    sql`select ${USER_SELECT} from ${USER_FROM} where u.tenant_id = ${ctx.tenantId} and u.id = ${id}`,
     PREPARE,
   );
   return rows[0] ? rowToUser(rows[0]) : null;
@@ -134,8 +146,7 @@ export async function findUserByUserName(
 ): Promise<UserRecord | null> {
   const rows = await query<UserRow>(
     ctx.em,
-    `select ${USER_SELECT} from ${USER_FROM} where u.tenant_id = ? and lower(u.user_name) = lower(?)`,
-    [ctx.tenantId, userName],
+    sql`select ${USER_SELECT} from ${USER_FROM} where u.tenant_id = ${ctx.tenantId} and lower(u.user_name) = lower(${userName})`,
     PREPARE,
   );
   return rows[0] ? rowToUser(rows[0]) : null;
@@ -203,51 +214,38 @@ async function writeUser(
   changed: string[],
   expectVersion: number | undefined,
 ): Promise<UserRecord | undefined> {
-  const cols = columnValues(attrs);
   const managerId = isUuid(attrs.enterprise.managerId) ? attrs.enterprise.managerId : null;
-  const sets = USER_COLUMNS.map((c, i) => `${c.column} = ${cols.placeholders[i]}`).join(', ');
+  const sets = sql.join(
+    COLUMNS.map((c) => c.assign(attrs)),
+    COMMA,
+  );
+  const guard = expectVersion === undefined ? sql.empty : sql` and version = ${expectVersion}`;
   const ctes = [
-    `u as (update app_user set ${sets},
-        manager_id = (select id from app_user where tenant_id = ? and id = ?::uuid),
+    sql`u as (update app_user set ${sets},
+        manager_id = (select id from app_user where tenant_id = ${ctx.tenantId} and id = ${managerId}::uuid),
         version = version + 1, updated_at = now()
-      where tenant_id = ? and id = ?${expectVersion === undefined ? '' : ' and version = ?'} returning *)`,
-  ];
-  const params: unknown[] = [
-    ...cols.params,
-    ctx.tenantId,
-    managerId,
-    ctx.tenantId,
-    current.id,
-    ...(expectVersion === undefined ? [] : [expectVersion]),
+      where tenant_id = ${ctx.tenantId} and id = ${current.id}${guard} returning *)`,
   ];
   const rolesChanged = roles !== undefined && changed.includes('roles');
-  if (rolesChanged) {
-    const r = rolesCtes(ctx.tenantId, 'u', roles, true);
-    ctes.push(r.sql);
-    params.push(...r.params);
-  }
+  if (rolesChanged) ctes.push(rolesCtes(ctx.tenantId, U, roles, true));
   const audit = auditInsert(
     ctx,
     {
       tenantId: ctx.tenantId,
       action: 'user.updated',
       resourceType: 'User',
-      resourceIdSql: 'u.id',
+      resourceId: U_ID,
       changedFields: changed,
     },
-    'from u',
+    FROM_U,
   );
-  ctes.push(`a as (${audit.sql})`);
-  params.push(...audit.params);
-  const rolesSql = rolesChanged
-    ? ROLES_FROM_CTES
-    : `(select coalesce(json_agg(json_build_object('value', r.value, 'display', r.display, 'type', r.type, 'primary', ur."primary") order by r.value), '[]'::json) from user_role ur join role r on r.id = ur.role_id where ur.user_id = u.id)`;
+  ctes.push(sql`a as (${audit})`);
+  const rolesSql = rolesChanged ? ROLES_FROM_CTES : USER_ROLES_JSON;
   const rows = await query<UserRow>(
     ctx.em,
-    `with ${ctes.join(',\n')}
+    sql`with ${sql.join(ctes, CTES)}
      select u.*, ${rolesSql} as roles_json, m.user_name as manager_user_name, m.display_name as manager_display_name
      from u left join app_user m on m.id = u.manager_id`,
-    params,
     PREPARE,
   );
   // No row: the optimistic version guard found the user changed meanwhile (or deleted).
@@ -300,16 +298,15 @@ export async function deleteUser(ctx: DirectoryContext, id: string, opts: WriteO
       tenantId: ctx.tenantId,
       action: 'user.deleted',
       resourceType: 'User',
-      resourceIdSql: 'd.id',
+      resourceId: D_ID,
       changedFields: [],
     },
-    'from d',
+    FROM_D,
   );
-  const versionSql = opts.ifMatch === undefined ? '' : ' and version = ?';
+  const versionSql = opts.ifMatch === undefined ? sql.empty : sql` and version = ${opts.ifMatch}`;
   const rows = await query<{ id: string }>(
     ctx.em,
-    `with d as (delete from app_user where tenant_id = ? and id = ?${versionSql} returning id), a as (${audit.sql}) select id from d`,
-    [ctx.tenantId, id, ...(opts.ifMatch === undefined ? [] : [opts.ifMatch]), ...audit.params],
+    sql`with d as (delete from app_user where tenant_id = ${ctx.tenantId} and id = ${id}${versionSql} returning id), a as (${audit}) select id from d`,
     PREPARE,
   );
   if (rows.length === 0) {

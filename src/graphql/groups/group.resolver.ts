@@ -63,18 +63,13 @@ export class GroupResolver {
     const scim = parseScimFilter(scimFilter);
     const withTotal = selects(info, 'totalCount');
     if (orderBy?.field === GroupOrderField.MEMBER_COUNT) {
-      const compiled = [typed, scim ? compileFilter('Group', scim) : undefined].filter(
-        (w) => w !== undefined,
-      );
-      const where = compiled.length
-        ? { sql: compiled.map((w) => `(${w.sql})`).join(' and '), params: compiled.flatMap((w) => w.params) }
-        : undefined;
+      const where = [typed, scim ? compileFilter('Group', scim) : undefined].filter((w) => w !== undefined);
       const depth = depthOf(orderBy.membership);
       const page = await listGroupsByMemberCount(dctx, {
         depth,
         descending: orderBy.direction === OrderDirection.DESC,
         page: { first: count, after: afterCursor(after), withTotal },
-        ...(where ? { where } : {}),
+        where,
       });
       const counts = loadersOf(ctx).memberCount(depth, countKind(orderBy.membership, undefined));
       for (const r of page.items) counts.prime(r.group.id, r.memberCount);

@@ -1,9 +1,10 @@
-// Runs compiled filters against real PostgreSQL through em.execute (knex `?` placeholders), over rows
-// inserted with plain SQL so these checks do not depend on the domain services.
+// Runs compiled filters against real PostgreSQL through query(), over rows inserted with plain SQL
+// (em.execute, knex `?` placeholders) so these checks do not depend on the domain services.
 import { randomUUID } from 'node:crypto';
 import type { Filter, ResourceKind } from '../../../src/domain/query/ast';
 import { compileFilter, compileSort } from '../../../src/domain/query/compile';
 import { parseFilter, parseSortBy } from '../../../src/domain/query/filter/parser';
+import { query, sql } from '../../../src/domain/sql';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 
 let db: TestDatabase;
@@ -116,12 +117,13 @@ afterAll(async () => {
 });
 
 async function names(kind: ResourceKind, filter: Filter): Promise<string[]> {
-  const { sql, params } = compileFilter(kind, filter);
-  const query =
+  const where = compileFilter(kind, filter);
+  const rows = await query(
+    db.em(),
     kind === 'User'
-      ? `select u.user_name as name from app_user u where u.tenant_id = ? and (${sql}) order by 1`
-      : `select g.display_name as name from "group" g where g.tenant_id = ? and (${sql}) order by 1`;
-  const rows = await exec(query, [tenantId, ...params]);
+      ? sql`select u.user_name as name from app_user u where u.tenant_id = ${tenantId} and (${where}) order by 1`
+      : sql`select g.display_name as name from "group" g where g.tenant_id = ${tenantId} and (${where}) order by 1`,
+  );
   return rows.map((r) => String(r['name']));
 }
 
@@ -197,9 +199,10 @@ describe('compiled user filters on PostgreSQL', () => {
 
   it('sorts with a compiled ORDER BY', async () => {
     const order = compileSort('User', parseSortBy('userName', 'descending'));
-    const rows = await exec(`select u.user_name from app_user u where u.tenant_id = ? order by ${order}`, [
-      tenantId,
-    ]);
+    const rows = await query(
+      db.em(),
+      sql`select u.user_name from app_user u where u.tenant_id = ${tenantId} order by ${order}`,
+    );
     expect(rows.map((r) => r['user_name'])).toStrictEqual(['carol', 'bob', 'Alice@Example.com']);
   });
 });
