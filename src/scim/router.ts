@@ -1,28 +1,18 @@
-import Router from '@koa/router';
-import type { Context, Middleware } from 'koa';
+import Router, { type RouterMiddleware } from '@koa/router';
 import { redactForLog } from '../domain/provisioning/provisioning-log.service';
-import type { ProvisioningWriter } from './http/provisioning-writer';
+import { isUuid } from '../domain/sql';
 import type { UsageRecorder } from '../http/auth/usage';
 import { scimAuth } from './http/auth';
 import type { CredentialCache } from './http/credential-cache';
-import { sendScim, sendScimError } from './http/respond';
-import type { ScimSettings, ScimState } from './http/scim-state';
+import type { ProvisioningWriter } from './http/provisioning-writer';
+import { sendScimError } from './http/respond';
+import type { ScimContext, ScimSettings, ScimState } from './http/scim-state';
 import { ScimError } from './protocol/errors';
 import { toScimError } from './errors';
 import { discoveryRoutes } from './resources/discovery.routes';
 import { groupRoutes } from './resources/groups/group.routes';
-import { userRoutes, usersToScim } from './resources/users/user.routes';
-import { wantsMembers } from './resources/projection-needs';
-import { listUsers } from '../domain/users/user.queries';
-import { listGroups } from '../domain/groups/group.queries';
-import { listDirectMembersOf } from '../domain/memberships/membership.service';
-import { project } from './protocol/projection';
-import { groupToScim } from './protocol/group-mapper';
-import { listResponse } from './protocol/list-response';
-import { readSearchBody } from './http/body';
-import { readListParams } from './http/list-params';
-import { asExpensive, LARGE_PAGE } from './http/large-page';
-import { isUuid } from '../domain/sql';
+import { searchRoutes } from './resources/search/search.routes';
+import { userRoutes } from './resources/users/user.routes';
 
 export interface ScimDeps {
   settings: ScimSettings;
@@ -36,7 +26,7 @@ export interface ScimDeps {
  * Maps every failure to an RFC 7644 error body (unexpected ones to a bare 500 that never echoes
  * internals) and writes the tenant's provisioning-log entry after the response, off the request path.
  */
-function scimErrorsAndLog(deps: ScimDeps): Middleware<ScimState> {
+function scimErrorsAndLog(deps: ScimDeps): RouterMiddleware<ScimState> {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
     let errorDetail: string | null = null;
@@ -83,13 +73,13 @@ function scimErrorsAndLog(deps: ScimDeps): Middleware<ScimState> {
 }
 
 /** The tenant id in the request's URL, when it is a UUID (not yet authenticated). */
-function urlTenant(ctx: Context): string | undefined {
-  const id = (ctx.params as Record<string, string> | undefined)?.tenantId?.toLowerCase();
+function urlTenant(ctx: ScimContext): string | undefined {
+  const id = ctx.params.tenantId?.toLowerCase();
   return isUuid(id) ? id : undefined;
 }
 
 /** Names the authenticated tenant on the request's log line and metrics. */
-const nameTenant: Middleware<ScimState> = async (ctx, next) => {
+const nameTenant: RouterMiddleware<ScimState> = async (ctx, next) => {
   ctx.state.tenantId = ctx.state.scim.dctx.tenantId;
   await next();
 };
@@ -113,15 +103,15 @@ export function scimRouter(deps: ScimDeps): Router<ScimState> {
   router.use(scimErrorsAndLog(deps));
   router.use(scimAuth(settings, deps.recordUsage, deps.credentials));
   router.use(nameTenant);
-  for (const sub of [userRoutes(settings), groupRoutes(settings), discoveryRoutes(settings)]) {
+  const resources = [
+    userRoutes(settings),
+    groupRoutes(settings),
+    searchRoutes(settings),
+    discoveryRoutes(settings),
+  ];
+  for (const sub of resources) {
     router.use(sub.routes(), sub.allowedMethods({ throw: false }));
   }
-  router.post('/.search', async (ctx) => {
-    const source = await readSearchBody(ctx, settings.maxBodyBytes);
-    const c = ctx as Context & { state: ScimState };
-    const large = readListParams(source, settings.maxResults).request.count > LARGE_PAGE;
-    await asExpensive(c, large, () => searchAcrossTypes(c, source, settings));
-  });
   router.all('/{*rest}', (ctx) => {
     const rest = ctx.path.replace(/^\/scim\/v2\/[^/]+/i, '');
     const allowed = allowedMethods(rest);
@@ -136,75 +126,4 @@ export function scimRouter(deps: ScimDeps): Router<ScimState> {
     throw new ScimError(404, undefined, `No SCIM endpoint at ${ctx.method} ${ctx.path}.`);
   });
   return router;
-}
-
-/**
- * POST /.search on the base URL (RFC 7644 §3.4.3): users then groups, paged as one list. A filter
- * naming an attribute only one type has (e.g. userName) simply excludes the other type.
- */
-async function searchAcrossTypes(
-  ctx: Context & { state: ScimState },
-  source: Record<string, unknown>,
-  settings: ScimSettings,
-) {
-  const params = readListParams(source, settings.maxResults);
-  if (params.cursorMode) {
-    throw new ScimError(
-      400,
-      'invalidValue',
-      'Cursor paging is supported on /Users/.search and /Groups/.search, not across resource types.',
-    );
-  }
-  const { dctx, baseUrl } = ctx.state.scim;
-  const unknownIn: unknown[] = [];
-  const attempt = async <T>(run: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      return await run();
-    } catch (err) {
-      if (
-        toScimError(err)?.scimType === 'invalidFilter' &&
-        /Unknown attribute/.test(String((err as Error).message))
-      ) {
-        unknownIn.push(err);
-        return undefined;
-      }
-      throw err;
-    }
-  };
-  const base = { ...params.request, count: 0 };
-  const userTotal = (await attempt(() => listUsers(dctx, base)))?.total ?? 0;
-  const groupTotal = (await attempt(() => listGroups(dctx, base)))?.total ?? 0;
-  // An attribute neither type has is the client's mistake, not an empty result.
-  if (unknownIn.length === 2) throw unknownIn[1];
-  const offset = params.startIndex - 1;
-  const want = params.request.count;
-  const resources: unknown[] = [];
-  if (offset < userTotal && want > 0) {
-    const page = await listUsers(dctx, { ...params.request, startIndex: offset + 1, count: want });
-    resources.push(...(await usersToScim(ctx.state.scim, page.items, params.projection)));
-  }
-  const left = want - resources.length;
-  if (left > 0 && groupTotal > 0 && offset + resources.length < userTotal + groupTotal) {
-    const page = await listGroups(dctx, {
-      ...params.request,
-      startIndex: Math.max(0, offset - userTotal) + 1,
-      count: left,
-    });
-    const members = wantsMembers(params.projection)
-      ? await listDirectMembersOf(
-          dctx,
-          page.items.map((g) => g.id),
-        )
-      : undefined;
-    resources.push(
-      ...page.items.map((g) =>
-        project(groupToScim(g, members?.get(g.id), baseUrl), params.projection, 'Group'),
-      ),
-    );
-  }
-  sendScim(
-    ctx,
-    200,
-    listResponse(resources, { totalResults: userTotal + groupTotal, startIndex: params.startIndex }),
-  );
 }

@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import type { RouterMiddleware } from '@koa/router';
 import { authenticateSecret } from '../../domain/credentials/credential.service';
 import { isUuid } from '../../domain/sql';
 import { bearerToken } from '../../http/auth/principal';
@@ -16,9 +16,9 @@ export function scimAuth(
   settings: ScimSettings,
   recordUsage: UsageRecorder,
   cache: CredentialCache,
-): Middleware<ScimState> {
+): RouterMiddleware<ScimState> {
   return async (ctx, next) => {
-    const tenantId = ((ctx.params as Record<string, string> | undefined)?.tenantId ?? '').toLowerCase();
+    const tenantId = (ctx.params.tenantId ?? '').toLowerCase();
     const token = bearerToken(ctx.get('authorization') || undefined);
     let credential = token && isUuid(tenantId) ? cache.get(tenantId, token) : undefined;
     if (token && isUuid(tenantId) && !credential) {

@@ -1,7 +1,6 @@
 import Router from '@koa/router';
-import type { Context } from 'koa';
 import { sendScim } from '../http/respond';
-import type { ScimSettings, ScimState } from '../http/scim-state';
+import { resourceId, type ScimContext, type ScimSettings, type ScimState } from '../http/scim-state';
 import { ScimError } from '../protocol/errors';
 import {
   findResourceType,
@@ -15,7 +14,7 @@ import { DEFAULT_PAGE_SIZE } from '../http/list-params';
 /** /ServiceProviderConfig (also as /serviceConfiguration, as Microsoft's Postman collection calls it), /ResourceTypes, /Schemas. */
 export function discoveryRoutes(settings: ScimSettings): Router<ScimState> {
   const router = new Router<ScimState>();
-  const spc = (ctx: Context & { state: ScimState }) =>
+  const spc = (ctx: ScimContext) =>
     sendScim(
       ctx,
       200,
@@ -31,19 +30,17 @@ export function discoveryRoutes(settings: ScimSettings): Router<ScimState> {
     sendScim(ctx, 200, resourceTypesListResponse(ctx.state.scim.baseUrl)),
   );
   router.get('/ResourceTypes/:id', (ctx) => {
-    const doc = findResourceType(ctx.state.scim.baseUrl, ctx.params.id!);
+    const id = resourceId(ctx);
+    const doc = findResourceType(ctx.state.scim.baseUrl, id);
     if (!doc)
-      throw new ScimError(
-        404,
-        undefined,
-        `Resource type "${ctx.params.id}" does not exist; see /ResourceTypes.`,
-      );
+      throw new ScimError(404, undefined, `Resource type "${id}" does not exist; see /ResourceTypes.`);
     sendScim(ctx, 200, doc);
   });
   router.get('/Schemas', (ctx) => sendScim(ctx, 200, schemasListResponse(ctx.state.scim.baseUrl)));
   router.get('/Schemas/:id', (ctx) => {
-    const doc = findSchema(ctx.state.scim.baseUrl, ctx.params.id!);
-    if (!doc) throw new ScimError(404, undefined, `Schema "${ctx.params.id}" does not exist; see /Schemas.`);
+    const id = resourceId(ctx);
+    const doc = findSchema(ctx.state.scim.baseUrl, id);
+    if (!doc) throw new ScimError(404, undefined, `Schema "${id}" does not exist; see /Schemas.`);
     sendScim(ctx, 200, doc);
   });
   return router;

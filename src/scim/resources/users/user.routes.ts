@@ -1,32 +1,29 @@
 import Router from '@koa/router';
-import type { Context } from 'koa';
+import { groupsOfUsers } from '../../../domain/memberships/membership.graph';
 import { listUsers } from '../../../domain/users/user.queries';
 import { createUser, deleteUser, getUser, replaceUser, updateUser } from '../../../domain/users/user.service';
-import { readJsonBody, readSearchBody } from '../../http/body';
-import { ifMatchVersion, notModified, setEtag } from '../../http/etag';
-import { pageOf, readListParams } from '../../http/list-params';
-import { sendScim } from '../../http/respond';
-import { asExpensive, LARGE_PAGE, mapInSlices, sendListResponse } from '../../http/large-page';
-import type { ScimSettings, ScimState } from '../../http/scim-state';
-import { listResponse } from '../../protocol/list-response';
+import type { UserRecord } from '../../../domain/users/user.types';
+import { readSearchBody } from '../../http/body';
+import { ifMatchVersion } from '../../http/etag';
+import { LARGE_PAGE, mapInSlices } from '../../http/large-page';
+import { resourceId, type ScimRequest, type ScimSettings, type ScimState } from '../../http/scim-state';
 import { applyUserPatch } from '../../protocol/patch/apply-user-patch';
 import { parsePatchRequest } from '../../protocol/patch/patch-op';
 import { project, type ProjectionOptions } from '../../protocol/projection';
-import { resourceLocation } from '../../protocol/schemas';
 import { scimToUserInput, userGroupsToScim, userToScim } from '../../protocol/user-mapper';
-import { groupsOfUsers } from '../../../domain/memberships/membership.graph';
 import { wantsGroups } from '../projection-needs';
-import type { UserRecord } from '../../../domain/users/user.types';
-
-type Ctx = Context & { state: ScimState; params: Record<string, string> };
-
-function projectionOf(ctx: Ctx): ProjectionOptions {
-  return readListParams({ ...ctx.query }, 1).projection;
-}
+import {
+  readResourceBody,
+  searchResources,
+  sendPatched,
+  sendRead,
+  sendResource,
+  type ResourceType,
+} from '../resource-type';
 
 /** Users as projected SCIM JSON; `groups` (returned: request) is read only when asked for. */
-export async function usersToScim(
-  scim: Pick<ScimState['scim'], 'dctx' | 'baseUrl'>,
+async function usersToScim(
+  scim: ScimRequest,
   users: readonly UserRecord[],
   projection: ProjectionOptions,
 ): Promise<Record<string, unknown>[]> {
@@ -43,79 +40,48 @@ export async function usersToScim(
   });
 }
 
-async function sendUser(ctx: Ctx, status: number, user: UserRecord, projection: ProjectionOptions) {
-  const [json] = await usersToScim(ctx.state.scim, [user], projection);
-  setEtag(ctx, user.version);
-  sendScim(ctx, status, json);
-}
-
-/** Lists users for GET /Users and POST /Users/.search. */
-export async function searchUsers(
-  ctx: Ctx,
-  source: Record<string, unknown>,
-  settings: ScimSettings,
-): Promise<void> {
-  const params = readListParams(source, settings.maxResults);
-  await asExpensive(ctx, params.request.count > LARGE_PAGE, async () => {
-    const page = await listUsers(ctx.state.scim.dctx, params.request);
-    const resources = await usersToScim(ctx.state.scim, page.items, params.projection);
-    await sendListResponse(ctx, listResponse(resources, pageOf(params, page)));
-  });
-}
+export const USERS: ResourceType<UserRecord> = {
+  kind: 'User',
+  endpoint: 'Users',
+  list: listUsers,
+  render: usersToScim,
+  isLarge: (params) => params.request.count > LARGE_PAGE,
+};
 
 /** /Users routes (RFC 7644 §3): list, search, read, create, replace, patch, delete. */
 export function userRoutes(settings: ScimSettings): Router<ScimState> {
   const router = new Router<ScimState>();
-  router.get('/Users', (ctx) => searchUsers(ctx as Ctx, { ...ctx.query }, settings));
+  router.get('/Users', (ctx) => searchResources(ctx, USERS, { ...ctx.query }, settings));
   router.post('/Users/.search', async (ctx) => {
-    await searchUsers(ctx as Ctx, await readSearchBody(ctx, settings.maxBodyBytes), settings);
+    await searchResources(ctx, USERS, await readSearchBody(ctx, settings.maxBodyBytes), settings);
   });
   router.get('/Users/:id', async (ctx) => {
-    const user = await getUser(ctx.state.scim.dctx, ctx.params.id!);
-    if (notModified(ctx, user.version)) {
-      setEtag(ctx, user.version);
-      ctx.status = 304;
-      return;
-    }
-    await sendUser(ctx as Ctx, 200, user, projectionOf(ctx as Ctx));
+    await sendRead(ctx, USERS, await getUser(ctx.state.scim.dctx, resourceId(ctx)));
   });
   router.post('/Users', async (ctx) => {
-    const body = await readJsonBody(ctx, settings.maxBodyBytes);
-    ctx.state.scim.body = body;
-    const user = await createUser(ctx.state.scim.dctx, scimToUserInput(body), 'SCIM');
-    ctx.set('Location', resourceLocation(ctx.state.scim.baseUrl, 'Users', user.id));
-    await sendUser(ctx as Ctx, 201, user, projectionOf(ctx as Ctx));
+    const input = scimToUserInput(await readResourceBody(ctx, settings));
+    await sendResource(ctx, USERS, 201, await createUser(ctx.state.scim.dctx, input, 'SCIM'));
   });
   router.put('/Users/:id', async (ctx) => {
-    const body = await readJsonBody(ctx, settings.maxBodyBytes);
-    ctx.state.scim.body = body;
-    const input = scimToUserInput(body);
-    const user = await replaceUser(ctx.state.scim.dctx, ctx.params.id!, input, {
+    const input = scimToUserInput(await readResourceBody(ctx, settings));
+    const user = await replaceUser(ctx.state.scim.dctx, resourceId(ctx), input, {
       ifMatch: ifMatchVersion(ctx),
     });
-    await sendUser(ctx as Ctx, 200, user, projectionOf(ctx as Ctx));
+    await sendResource(ctx, USERS, 200, user);
   });
   router.patch('/Users/:id', async (ctx) => {
-    const body = await readJsonBody(ctx, settings.maxBodyBytes);
-    ctx.state.scim.body = body;
-    const ops = parsePatchRequest(body);
-    const baseUrl = ctx.state.scim.baseUrl;
+    const ops = parsePatchRequest(await readResourceBody(ctx, settings));
+    const { dctx, baseUrl } = ctx.state.scim;
     const user = await updateUser(
-      ctx.state.scim.dctx,
-      ctx.params.id!,
+      dctx,
+      resourceId(ctx),
       (current) => scimToUserInput(applyUserPatch(userToScim(current, baseUrl), ops)),
       { ifMatch: ifMatchVersion(ctx) },
     );
-    // RFC 7644 §3.5.2 allows 204; Entra accepts it and Microsoft's Postman collection expects it.
-    // A client that names attributes gets 200 with the (projected) resource.
-    const projection = projectionOf(ctx as Ctx);
-    if (projection.attributes || projection.excludedAttributes)
-      return sendUser(ctx as Ctx, 200, user, projection);
-    setEtag(ctx, user.version);
-    ctx.status = 204;
+    await sendPatched(ctx, USERS, user);
   });
   router.delete('/Users/:id', async (ctx) => {
-    await deleteUser(ctx.state.scim.dctx, ctx.params.id!, { ifMatch: ifMatchVersion(ctx) });
+    await deleteUser(ctx.state.scim.dctx, resourceId(ctx), { ifMatch: ifMatchVersion(ctx) });
     ctx.status = 204;
   });
   return router;
