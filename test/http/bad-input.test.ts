@@ -1,17 +1,13 @@
 import { BAD_INPUT_CASES, requestOf, type BadInputCase } from '../../faults/bad-input';
-import { startTestApp, type TestApp } from '../support/app';
-import { createTestDatabase, type TestDatabase } from '../support/db';
 import { uniq } from '../support/factories';
-import { scimTenant, type ScimClient } from '../support/scim';
+import { useScimApp } from '../support/use-app';
 
 /**
  * The shared bad-input corpus (faults/bad-input.ts) against the app in process: every case gets
  * one of its expected statuses, never a 5xx; SCIM answers are RFC 7644 error bodies, GraphQL
  * answers carry errors; and afterwards the tenant's users and groups are exactly as set up.
  */
-let db: TestDatabase;
-let app: TestApp;
-let scim: ScimClient;
+const { app, scim } = useScimApp();
 let apiKey: string;
 const ids: Record<string, string> = {};
 let before: unknown;
@@ -32,9 +28,6 @@ async function snapshot(): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db);
-  scim = await scimTenant(app);
   const manager = await scim.req('POST', '/Users', { userName: 'manager@contoso.com' });
   const user = await scim.req('POST', '/Users', {
     userName: 'alice@contoso.com',
@@ -66,11 +59,6 @@ beforeAll(async () => {
   );
   apiKey = key.body.data!.createApiKey.secret;
   before = await snapshot();
-});
-
-afterAll(async () => {
-  await app.close();
-  await db.drop();
 });
 
 async function send(c: BadInputCase): Promise<{ status: number; type: string; text: string }> {

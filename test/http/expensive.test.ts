@@ -1,7 +1,5 @@
 import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { startTestApp, type TestApp } from '../support/app';
-import { scimTenant, type ScimClient } from '../support/scim';
+import { useScimApp } from '../support/use-app';
 import { gqlTenant, type GqlTenant } from '../graphql/support';
 
 /**
@@ -9,20 +7,10 @@ import { gqlTenant, type GqlTenant } from '../graphql/support';
  * (MAX_EXPENSIVE), so they cannot all hold the event loop at once: past the wait, 503 with
  * Retry-After. Small requests never wait for those slots.
  */
-let db: TestDatabase;
-let app: TestApp;
-let scim: ScimClient;
+const { db, app, scim } = useScimApp({ env: { MAX_EXPENSIVE: '1', QUEUE_TIMEOUT_MS: '300' } });
 let gql: GqlTenant;
-
 beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db, { MAX_EXPENSIVE: '1', QUEUE_TIMEOUT_MS: '300' });
-  scim = await scimTenant(app);
   gql = await gqlTenant(app, db);
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
 });
 
 const bigPage = `{ users(first: 500) { edges { node { id userName displayName active externalId title department

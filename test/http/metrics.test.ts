@@ -1,22 +1,10 @@
 import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { startTestApp, type TestApp } from '../support/app';
-import { scimTenant, type ScimClient } from '../support/scim';
+import { startTestApp } from '../support/app';
+import { scimTenant } from '../support/scim';
+import { useScimApp } from '../support/use-app';
 
 /** /metrics in Prometheus text, and the provisioning log records failed authentications. */
-let db: TestDatabase;
-let app: TestApp;
-let scim: ScimClient;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db);
-  scim = await scimTenant(app);
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
-});
+const { db, app, scim } = useScimApp();
 
 it('serves request, pool, shed, provisioning-log and event-loop metrics without tenant ids', async () => {
   await scim.req('GET', '/Users');

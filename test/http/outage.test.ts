@@ -1,7 +1,6 @@
 import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { startTestApp, type TestApp } from '../support/app';
-import { scimTenant, type ScimClient } from '../support/scim';
+import { SCHEMA_PATCH_OP as PATCH_OP } from '../../src/scim/protocol/schemas';
+import { useScimApp } from '../support/use-app';
 
 /**
  * A database outage is answered 503 with Retry-After (Entra retries those politely; other 5xx
@@ -9,25 +8,18 @@ import { scimTenant, type ScimClient } from '../support/scim';
  * recovers by itself within seconds of the database returning, and the provisioning log keeps
  * the entries of requests answered meanwhile.
  */
-let db: TestDatabase;
-let app: TestApp;
-let scim: ScimClient;
 let admin: Client;
 let dbName: string;
-
+const { db, app, scim } = useScimApp({
+  beforeClose: async () => {
+    await admin.query(`alter database "${dbName}" allow_connections true`);
+    await admin.end();
+  },
+});
 beforeAll(async () => {
-  db = await createTestDatabase();
   dbName = new URL(db.url).pathname.slice(1);
-  app = await startTestApp(db);
-  scim = await scimTenant(app);
   admin = new Client({ connectionString: process.env.TEST_ADMIN_DATABASE_URL ?? process.env.DATABASE_URL });
   await admin.connect();
-});
-afterAll(async () => {
-  await admin.query(`alter database "${dbName}" allow_connections true`);
-  await admin.end();
-  await app.close();
-  await db.drop();
 });
 
 async function cutOff(): Promise<void> {
@@ -68,7 +60,7 @@ it('answers 503 with Retry-After and a SCIM error body while the database is dow
       'PATCH',
       `/Users/${created.body.id}`,
       {
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        schemas: [PATCH_OP],
         Operations: [{ op: 'replace', path: 'displayName', value: 'x' }],
       },
     ],

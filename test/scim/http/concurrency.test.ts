@@ -2,24 +2,10 @@
  * Entra sends membership PATCHes in parallel, one member each, and retries creates: the server must
  * neither lose members nor answer 500 or store duplicates under concurrency.
  */
-import { createTestDatabase, type TestDatabase } from '../../support/db';
-import { startTestApp, type TestApp } from '../../support/app';
-import { scimTenant, type ScimClient } from '../../support/scim';
+import { SCHEMA_PATCH_OP as PATCH_OP } from '../../../src/scim/protocol/schemas';
+import { useScimApp } from '../../support/use-app';
 
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-
-let db: TestDatabase;
-let app: TestApp;
-let scim: ScimClient;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db);
-  scim = await scimTenant(app);
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
-});
+const { db, scim } = useScimApp();
 
 async function createUsers(n: number, prefix: string): Promise<string[]> {
   const res = await Promise.all(

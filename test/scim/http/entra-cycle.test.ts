@@ -1,21 +1,11 @@
 import defaultCycle from '../../fixtures/entra/cycle-default.json';
 import flaggedCycle from '../../fixtures/entra/cycle-aadOptscim062020.json';
-import { createTestDatabase, type TestDatabase } from '../../support/db';
-import { startTestApp, type TestApp } from '../../support/app';
 import { scimTenant } from '../../support/scim';
 import { replay, type ReplayFixture } from '../../support/entra-replay';
 import { listProvisioning } from '../../../src/domain/provisioning/provisioning-log.service';
+import { useTestApp } from '../../support/use-app';
 
-let db: TestDatabase;
-let app: TestApp;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db);
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
-});
+const { db, app } = useTestApp();
 
 /** The provisioning log is written after the response; wait until it has caught up. */
 async function logOf(tenantId: string, atLeast: number) {

@@ -2,23 +2,18 @@
  * Tenant isolation: a tenant's token opens only its own Provisioning URL, and ids of another
  * tenant's resources behave exactly like ids that do not exist (404, skipped, never linked).
  */
-import { createTestDatabase, type TestDatabase } from '../../support/db';
-import { startTestApp, type TestApp } from '../../support/app';
+import { SCHEMA_PATCH_OP as PATCH_OP } from '../../../src/scim/protocol/schemas';
 import { scimTenant, type ScimClient } from '../../support/scim';
+import { useScimApp } from '../../support/use-app';
 
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
-let db: TestDatabase;
-let app: TestApp;
-let a: ScimClient;
+const { db, app, scim: a } = useScimApp();
 let b: ScimClient;
 const ids = { aUser: '', aGroup: '', bUser: '', bGroup: '' };
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db);
-  [a, b] = [await scimTenant(app), await scimTenant(app)];
+  b = await scimTenant(app);
   ids.aUser = (
     await a.req('POST', '/Users', { userName: 'shared@contoso.com', displayName: 'A user' })
   ).body.id;
@@ -29,10 +24,6 @@ beforeAll(async () => {
   ids.bGroup = (
     await b.req('POST', '/Groups', { displayName: 'Shared name', members: [{ value: ids.bUser }] })
   ).body.id;
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
 });
 
 const patchBody = {

@@ -1,6 +1,5 @@
-import { createTestDatabase, type TestDatabase } from '../../support/db';
-import { startTestApp, type TestApp } from '../../support/app';
-import { scimTenant, type ScimClient } from '../../support/scim';
+import { SCHEMA_PATCH_OP as PATCH_OP } from '../../../src/scim/protocol/schemas';
+import { useScimApp } from '../../support/use-app';
 
 /**
  * A sweep of client mistakes over every SCIM path: malformed filters, paging and projection
@@ -8,9 +7,7 @@ import { scimTenant, type ScimClient } from '../../support/scim';
  * None may produce a 5xx, and every answer is a SCIM body. (The precise status and scimType of
  * each case are asserted in the other files; this one guards the whole surface at once.)
  */
-let db: TestDatabase;
-let app: TestApp;
-let scim: ScimClient;
+const { scim } = useScimApp({ env: { SCIM_MAX_BODY_BYTES: '100000' } });
 let userId: string;
 let otherUserId: string;
 let groupId: string;
@@ -18,18 +15,11 @@ const problems: string[] = [];
 const statuses = new Map<number, number>();
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db, { SCIM_MAX_BODY_BYTES: '100000' });
-  scim = await scimTenant(app);
   userId = (
     await scim.req('POST', '/Users', { userName: 'a@contoso.com', emails: [{ value: 'a@contoso.com' }] })
   ).body.id;
   otherUserId = (await scim.req('POST', '/Users', { userName: 'b@contoso.com' })).body.id;
   groupId = (await scim.req('POST', '/Groups', { displayName: 'G', members: [{ value: userId }] })).body.id;
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
 });
 
 async function send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -50,7 +40,6 @@ async function send(method: string, path: string, body?: unknown, headers: Recor
   return res.status;
 }
 
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const patch = (ops: unknown) => ({ schemas: [PATCH_OP], Operations: ops });
 
 const FILTERS = [

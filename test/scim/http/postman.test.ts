@@ -3,26 +3,16 @@
  * with its request shapes: Content-Type application/json, capitalised keys, unquoted filter values,
  * raw spaces in query strings, bare-string members, misspelled attributes.
  */
-import { createTestDatabase, type TestDatabase } from '../../support/db';
-import { startTestApp, type TestApp } from '../../support/app';
 import { scimTenant, type ScimClient } from '../../support/scim';
 import { listProvisioning } from '../../../src/domain/provisioning/provisioning-log.service';
+import { SCHEMA_PATCH_OP as PATCH_OP } from '../../../src/scim/protocol/schemas';
 import employeeFixture from '../../fixtures/postman/employee.json';
+import { useTestApp } from '../../support/use-app';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
-let db: TestDatabase;
-let app: TestApp;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db);
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
-});
+const { db, app } = useTestApp();
 
 /** The collection's "garbage" user body (test/fixtures/postman/employee.json) under another userName. */
 function employee(userName: string, familyName = 'Employee', extra: Record<string, unknown> = {}) {

@@ -2,26 +2,14 @@
  * Writes under RFC 7644: PUT replaces a group's member set, nested groups may not form cycles, a
  * PATCH is atomic, no malformed request gets a 500, and every request lands in the provisioning log.
  */
-import { createTestDatabase, type TestDatabase } from '../../support/db';
-import { startTestApp, type TestApp } from '../../support/app';
-import { scimTenant, type ScimClient } from '../../support/scim';
+import { scimTenant } from '../../support/scim';
 import { listProvisioning } from '../../../src/domain/provisioning/provisioning-log.service';
+import { SCHEMA_PATCH_OP as PATCH_OP } from '../../../src/scim/protocol/schemas';
+import { useScimApp } from '../../support/use-app';
 
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const SCIM_JSON = /^application\/scim\+json/;
 
-let db: TestDatabase;
-let app: TestApp;
-let scim: ScimClient;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db);
-  scim = await scimTenant(app);
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
-});
+const { db, app, scim } = useScimApp();
 
 const patch = (path: string, Operations: unknown[]) =>
   scim.req('PATCH', path, { schemas: [PATCH_OP], Operations });

@@ -4,24 +4,18 @@ import http from 'node:http';
  * sorting, .search, path tolerance, content types and the body limit. The app runs with
  * SCIM_MAX_RESULTS=5 and SCIM_MAX_BODY_BYTES=2048 so the limits are reachable.
  */
-import { createTestDatabase, type TestDatabase } from '../../support/db';
-import { startTestApp, type TestApp } from '../../support/app';
-import { scimTenant, type ScimClient } from '../../support/scim';
+import { SCHEMA_PATCH_OP as PATCH_OP } from '../../../src/scim/protocol/schemas';
+import type { ScimClient } from '../../support/scim';
+import { useScimApp } from '../../support/use-app';
 
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const SCIM_JSON = /^application\/scim\+json/;
 
-let db: TestDatabase;
-let app: TestApp;
-let scim: ScimClient;
+const { scim } = useScimApp({ env: { SCIM_MAX_RESULTS: '5', SCIM_MAX_BODY_BYTES: '2048' } });
 const users: Array<{ id: string; userName: string }> = [];
 let groupId = '';
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db, { SCIM_MAX_RESULTS: '5', SCIM_MAX_BODY_BYTES: '2048' });
-  scim = await scimTenant(app);
   // Sequential creates give distinct created timestamps; names are out of creation order on purpose.
   for (const name of ['mia', 'ada', 'zoe', 'Bob', 'eve', 'kai', 'Lea', 'ian', 'dan', 'cyd', 'oli', 'fay']) {
     const res = await scim.req('POST', '/Users', {
@@ -33,10 +27,6 @@ beforeAll(async () => {
   groupId = (
     await scim.req('POST', '/Groups', { displayName: 'Readers', members: [{ value: users[0]!.id }] })
   ).body.id;
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
 });
 
 type ScimResponse = Awaited<ReturnType<ScimClient['req']>>;

@@ -1,29 +1,16 @@
 import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../support/db';
-import { startTestApp, type TestApp } from '../../support/app';
-import { scimTenant, type ScimClient } from '../../support/scim';
+import { useScimApp } from '../../support/use-app';
 
 /**
  * A verified SCIM token is remembered for a few seconds so that Entra's requests skip the
  * credential lookup; revoking it must still take effect at once, in every process. Revocations are
  * announced with NOTIFY and each process LISTENs; while it cannot, it remembers nothing.
  */
-let db: TestDatabase;
-let app: TestApp;
-let scim: ScimClient;
 let pg: Client;
-
+const { db, app, scim } = useScimApp({ beforeClose: () => pg.end() });
 beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db);
-  scim = await scimTenant(app);
   pg = new Client({ connectionString: db.url });
   await pg.connect();
-});
-afterAll(async () => {
-  await pg.end();
-  await app.close();
-  await db.drop();
 });
 
 const listenerPid = async (): Promise<number | undefined> =>

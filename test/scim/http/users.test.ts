@@ -1,19 +1,8 @@
-import { createTestDatabase, type TestDatabase } from '../../support/db';
-import { startTestApp, type TestApp } from '../../support/app';
-import { scimTenant, type ScimClient } from '../../support/scim';
+import { SCHEMA_PATCH_OP as PATCH_OP } from '../../../src/scim/protocol/schemas';
+import { scimTenant } from '../../support/scim';
+import { useScimApp } from '../../support/use-app';
 
-let db: TestDatabase;
-let app: TestApp;
-let scim: ScimClient;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db);
-  scim = await scimTenant(app);
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
-});
+const { app, scim } = useScimApp();
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -73,7 +62,7 @@ describe('SCIM /Users', () => {
     const created = await scim.req('POST', '/Users', entraUser('patch@contoso.com'));
     const id = created.body.id;
     const patch = await scim.req('PATCH', `/Users/${id}`, {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      schemas: [PATCH_OP],
       Operations: [
         { op: 'Replace', path: 'displayName', value: 'Renamed' },
         { op: 'Add', path: 'phoneNumbers[type eq "work"].value', value: '+1 555 0199' },
@@ -219,13 +208,13 @@ describe('SCIM /Users: the read-only groups attribute (returned on request)', ()
     const lonely = await scim.req('GET', `/Users/${loner}?attributes=groups`);
     expect(lonely.body).toEqual({ schemas: [USER_SCHEMA], id: loner, active: true });
     await scim.req('PATCH', `/Groups/${team}`, {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      schemas: [PATCH_OP],
       Operations: [{ op: 'remove', path: `members[value eq "${userId}"]` }],
     });
     // Out of Team, the user is no longer in Division either (Division holds Team, not the user).
     expect((await scim.req('GET', `/Users/${userId}?attributes=groups`)).body.groups).toBeUndefined();
     await scim.req('PATCH', `/Groups/${division}`, {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      schemas: [PATCH_OP],
       Operations: [{ op: 'add', path: 'members', value: [{ value: userId }] }],
     });
     expect((await scim.req('GET', `/Users/${userId}?attributes=groups`)).body.groups).toEqual([
@@ -235,7 +224,7 @@ describe('SCIM /Users: the read-only groups attribute (returned on request)', ()
 
   it('cannot be written: a PATCH of groups is refused with mutability and changes nothing', async () => {
     const res = await scim.req('PATCH', `/Users/${userId}`, {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      schemas: [PATCH_OP],
       Operations: [{ op: 'add', path: 'groups', value: [{ value: division }] }],
     });
     expect(res.status).toBe(400);

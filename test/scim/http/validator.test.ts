@@ -2,25 +2,12 @@
  * The Microsoft SCIM Validator's test list (its published test names), request by request,
  * through the real app. Each test is named after the validator's.
  */
-import { createTestDatabase, type TestDatabase } from '../../support/db';
-import { startTestApp, type TestApp } from '../../support/app';
-import { scimTenant, type ScimClient } from '../../support/scim';
+import { SCHEMA_PATCH_OP as PATCH_OP } from '../../../src/scim/protocol/schemas';
+import { useScimApp } from '../../support/use-app';
 
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
-let db: TestDatabase;
-let app: TestApp;
-let scim: ScimClient;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db);
-  scim = await scimTenant(app);
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
-});
+const { scim } = useScimApp();
 
 let n = 0;
 function validatorUser() {
