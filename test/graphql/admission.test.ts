@@ -1,8 +1,7 @@
 import { Client } from 'pg';
 import { createTenantSlots } from '../../src/graphql/admission';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/app';
-import { codeOf, gqlTenant, type GqlTenant } from './support';
+import { ADMIN_TOKEN } from '../support/app';
+import { codeOf, gqlTenant, useGqlApp, type GqlTenant } from './support';
 
 describe('tenant slots', () => {
   it('gives each key at most its share, and a release frees exactly one slot, once', () => {
@@ -22,23 +21,12 @@ describe('tenant slots', () => {
 });
 
 describe('expensive GraphQL operations per tenant (GRAPHQL_TENANT_EXPENSIVE_CONCURRENCY)', () => {
-  let db: TestDatabase;
-  let app: TestApp;
-  let a: GqlTenant;
+  // Anything above a cost of 100 is expensive; one at a time per tenant.
+  const env = { GRAPHQL_EXPENSIVE_COST: '100', GRAPHQL_TENANT_EXPENSIVE_CONCURRENCY: '1' };
+  const { db, app, t: a } = useGqlApp({ env });
   let b: GqlTenant;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    // Anything above a cost of 100 is expensive; one at a time per tenant.
-    app = await startTestApp(db, {
-      GRAPHQL_EXPENSIVE_COST: '100',
-      GRAPHQL_TENANT_EXPENSIVE_CONCURRENCY: '1',
-    });
-    a = await gqlTenant(app, db);
     b = await gqlTenant(app, db);
-  });
-  afterAll(async () => {
-    await app.close();
-    await db.drop();
   });
 
   const expensiveUsers = `{ users(first: 500) { edges { node { id } } } }`; // 10 + 1 + 500 × 3

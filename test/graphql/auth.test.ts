@@ -1,24 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/app';
-import { codeOf, gqlTenant, type GqlTenant } from './support';
+import { ADMIN_TOKEN } from '../support/app';
+import { codeOf, gqlTenant, useGqlApp } from './support';
 
 const SECRET = 'jwt-test-secret-0123456789abcdefghijklmnop';
 const ISSUER = 'https://login.checkproof.test';
 const AUDIENCE = 'directory';
 
-let db: TestDatabase;
-let app: TestApp;
-let t: GqlTenant;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db, { JWT_HS256_SECRET: SECRET, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE });
-  t = await gqlTenant(app, db);
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
+const { db, app, t } = useGqlApp({
+  env: { JWT_HS256_SECRET: SECRET, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE },
 });
 
 const READ = `{ users(first: 1) { totalCount } }`;

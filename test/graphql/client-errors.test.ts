@@ -1,21 +1,17 @@
-import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startTestApp, type TestApp } from '../support/app';
-import { codeOf, gqlTenant, type GqlTenant } from './support';
+import { codeOf, useGqlApp } from './support';
 
-let db: TestDatabase;
-let dev: TestApp;
 let prod: TestApp;
-let t: GqlTenant;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  dev = await startTestApp(db, { NODE_ENV: 'development' });
-  prod = await startTestApp(db, { NODE_ENV: 'production' });
-  t = await gqlTenant(dev, db);
+const {
+  db,
+  app: dev,
+  t,
+} = useGqlApp({
+  env: { NODE_ENV: 'development' },
+  beforeClose: () => prod.close(),
 });
-afterAll(async () => {
-  await dev.close();
-  await prod.close();
-  await db.drop();
+beforeAll(async () => {
+  prod = await startTestApp(db, { NODE_ENV: 'production' });
 });
 
 const typo = `query($f: UserFilter) { users(filter: $f) { totalCount } }`;

@@ -1,13 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { startTestApp, type TestApp } from '../support/app';
-import { codeOf, gqlTenant, type GqlTenant } from './support';
+import { codeOf, useGqlApp } from './support';
 
-let db: TestDatabase;
-let app: TestApp;
 let jwks: Server;
-let t: GqlTenant;
+let jwksUrl = '';
 let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
 beforeAll(async () => {
@@ -20,16 +16,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
   const port = (jwks.address() as { port: number }).port;
-  db = await createTestDatabase();
-  app = await startTestApp(db, {
-    JWT_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
-    JWT_TENANT_CLAIM: 'org',
-  });
-  t = await gqlTenant(app, db);
+  jwksUrl = `http://127.0.0.1:${port}/.well-known/jwks.json`;
 });
+// The app starts once the JWKS server above listens (hooks run in the order they are declared).
+const { app, t } = useGqlApp({ env: () => ({ JWT_JWKS_URL: jwksUrl, JWT_TENANT_CLAIM: 'org' }) });
 afterAll(async () => {
-  await app.close();
-  await db.drop();
   await new Promise((resolve) => jwks.close(resolve));
 });
 

@@ -1,21 +1,9 @@
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/app';
+import { ADMIN_TOKEN, startTestApp } from '../support/app';
 import { getIntrospectionQuery } from 'graphql';
-import { codeOf, gqlTenant, type GqlTenant } from './support';
+import { codeOf, useGqlApp } from './support';
 import { countAliases, fragmentBomb } from './abuse';
 
-let db: TestDatabase;
-let app: TestApp;
-let t: GqlTenant;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db, { GRAPHQL_MAX_DEPTH: '12', GRAPHQL_MAX_COST: '50000' });
-  t = await gqlTenant(app, db);
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
-});
+const { db, app, t } = useGqlApp({ env: { GRAPHQL_MAX_DEPTH: '12', GRAPHQL_MAX_COST: '50000' } });
 
 async function rejectedBeforeExecution(query: string, variables: Record<string, unknown> = {}) {
   db.queries.length = 0;

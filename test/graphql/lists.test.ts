@@ -1,11 +1,7 @@
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { startTestApp, type TestApp } from '../support/app';
 import { buildGroup, buildUser } from '../support/factories';
-import { addMembers, codeOf, gqlTenant, type GqlTenant } from './support';
+import { addMembers, codeOf, useGqlApp } from './support';
 
-let db: TestDatabase;
-let app: TestApp;
-let t: GqlTenant;
+const { app, t } = useGqlApp();
 const userIds: string[] = [];
 let big: string;
 let nested: string;
@@ -13,9 +9,6 @@ let midpoint = '';
 
 const GIVEN = ['Ann', 'Bob', 'Cid', 'Dee', null];
 beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db);
-  t = await gqlTenant(app, db);
   for (let i = 0; i < 37; i++) {
     const user = await buildUser(t.ctx, {
       userName: `user${String(i).padStart(2, '0')}@example.${i % 3 === 0 ? 'org' : 'com'}`,
@@ -38,10 +31,6 @@ beforeAll(async () => {
   nested = (await buildGroup(t.ctx, { displayName: 'Nested' })).id;
   await addMembers(t.ctx, big, [...userIds.slice(0, 20), nested]);
   await addMembers(t.ctx, nested, userIds.slice(15, 30));
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
 });
 
 type Page = {

@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { startTestApp, type TestApp } from '../support/app';
 import { buildGroup, buildUser } from '../support/factories';
-import { addMembers, codeOf, gqlTenant, type GqlTenant } from './support';
+import { addMembers, codeOf, useGqlApp } from './support';
 
-let db: TestDatabase;
-let app: TestApp;
-let t: GqlTenant;
+const { app, t } = useGqlApp();
 // Finance ⊃ {a, b, AP}; AP ⊃ {c, d, APX}; APX ⊃ {e, a}; Other ⊃ {f}. g (Admin) and h are in no group.
 const u: Record<string, string> = {};
 const g: Record<string, string> = {};
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db);
-  t = await gqlTenant(app, db);
   for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']) {
     const roles = name === 'a' || name === 'g' ? [{ value: 'Admin' }] : [];
     u[name] = (await buildUser(t.ctx, { userName: `${name}@example.com`, roles })).id;
@@ -26,10 +19,6 @@ beforeAll(async () => {
   await addMembers(t.ctx, g.AP!, [u.c!, u.d!, g.APX!]);
   await addMembers(t.ctx, g.APX!, [u.e!, u.a!]);
   await addMembers(t.ctx, g.Other!, [u.f!]);
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
 });
 
 const names = (ids: string[]) =>

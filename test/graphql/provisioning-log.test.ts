@@ -1,17 +1,7 @@
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { startTestApp, type TestApp } from '../support/app';
 import { gqlTenant } from './support';
+import { useTestApp } from '../support/use-app';
 
-let db: TestDatabase;
-let app: TestApp;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db);
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
-});
+const { db, app } = useTestApp();
 
 const LOG = `query($p: Boolean!) { provisioningLog(first: 10, problemsOnly: $p) { method path status errorDetail warnings operations } }`;
 

@@ -3,6 +3,7 @@ import type { DirectoryContext } from '../../src/domain/context';
 import type { TestApp } from '../support/app';
 import type { TestDatabase } from '../support/db';
 import { tenantContext, uniq } from '../support/factories';
+import { useTestApp, type TestAppOptions } from '../support/use-app';
 
 export interface GqlTenant {
   tenantId: string;
@@ -39,6 +40,12 @@ export async function gqlTenant(app: TestApp, db: TestDatabase): Promise<GqlTena
     },
     ctx: tenantContext(db, tenantId),
   };
+}
+
+/** useTestApp with a gqlTenant `t`, made once the app runs. */
+export function useGqlApp(options: Omit<TestAppOptions<GqlTenant>, 'tenant'> = {}) {
+  const { db, app, tenant } = useTestApp({ ...options, tenant: gqlTenant });
+  return { db, app, t: tenant };
 }
 
 /** Adds members (ids) to a group through the domain service. */

@@ -7,11 +7,10 @@ import { graphqlMiddleware } from '../../src/http/graphql';
 import { closeServer, listen } from '../../src/http/server';
 import type { Authenticator } from '../../src/http/auth/authenticate';
 import type { RequestState } from '../../src/http/state';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/app';
+import { ADMIN_TOKEN } from '../support/app';
 import { silentLog } from '../support/factories';
 import { makeExecutableSchemaLike } from './tiny-schema';
-import { gqlTenant, type GqlTenant } from './support';
+import { useGqlApp } from './support';
 
 interface Answer {
   status: number;
@@ -128,23 +127,17 @@ describe('503 and 429 with Retry-After (a GraphQL server over a tiny schema)', (
 });
 
 describe('503 and Retry-After when the database stops accepting connections (the real app)', () => {
-  let db: TestDatabase;
-  let app: TestApp;
-  let t: GqlTenant;
   let admin: Client;
+  const { db, app, t } = useGqlApp({
+    beforeClose: async () => {
+      await admin.query(`alter database "${dbName()}" allow_connections true`);
+      await admin.end();
+    },
+  });
   const dbName = () => new URL(db.url).pathname.slice(1);
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestApp(db);
-    t = await gqlTenant(app, db);
     admin = new Client({ connectionString: process.env.TEST_ADMIN_DATABASE_URL ?? process.env.DATABASE_URL });
     await admin.connect();
-  });
-  afterAll(async () => {
-    await admin.query(`alter database "${dbName()}" allow_connections true`);
-    await admin.end();
-    await app.close();
-    await db.drop();
   });
 
   // Relies on src/domain/sql.ts turning connection failures into UNAVAILABLE (and on the edge net

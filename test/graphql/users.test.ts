@@ -1,22 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { startTestApp, type TestApp } from '../support/app';
 import { buildGroup, buildUser } from '../support/factories';
 import { query, sql } from '../../src/domain/sql';
-import { codeOf, gqlTenant, type GqlTenant } from './support';
+import { codeOf, gqlTenant, useGqlApp } from './support';
 
-let db: TestDatabase;
-let app: TestApp;
-let t: GqlTenant;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db);
-  t = await gqlTenant(app, db);
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
-});
+const { db, app, t } = useGqlApp();
 
 const USER_FIELDS = `id userName externalId active displayName name { givenName familyName formatted }
   emails { type value primary } phoneNumbers { type value primary } preferredLanguage title department

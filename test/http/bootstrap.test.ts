@@ -1,17 +1,7 @@
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { startTestApp, type TestApp } from '../support/app';
 import { query, sql } from '../../src/domain/sql';
+import { useTestApp } from '../support/use-app';
 
-let db: TestDatabase;
-let app: TestApp;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db);
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
-});
+const { db, app } = useTestApp();
 
 const CREATE = `mutation($slug: String!) { createTenant(input: { slug: $slug, name: "Acme Corp" }) { tenant { id slug name } scimUrl scimToken } }`;
 
