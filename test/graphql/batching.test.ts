@@ -1,17 +1,12 @@
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { startTestApp, type TestApp } from '../support/app';
+import { query, sql } from '../../src/domain/sql';
 import { buildGroup, buildUser } from '../support/factories';
-import { addMembers, gqlTenant, type GqlTenant } from './support';
+import { until } from '../support/wait';
+import { addMembers, useGqlApp } from './support';
 
-let db: TestDatabase;
-let app: TestApp;
-let t: GqlTenant;
+const { db, app, t } = useGqlApp();
 let team: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  app = await startTestApp(db);
-  t = await gqlTenant(app, db);
   const groups = [];
   for (let i = 0; i < 5; i++) groups.push((await buildGroup(t.ctx, { displayName: `G${i}` })).id);
   const manager = await buildUser(t.ctx, { userName: 'manager@example.com' });
@@ -32,13 +27,16 @@ beforeAll(async () => {
   }
   team = (await buildGroup(t.ctx, { displayName: 'Team' })).id;
   await addMembers(t.ctx, team, [...users.slice(0, 100), groups[0]!]);
-  // Warm up: the first use of the key records lastUsedAt (off the request path, but still a statement).
+  // Warm up: the first use of the key records lastUsedAt off the request path, but still as a
+  // statement; wait until it has been written so that it cannot land among the ones counted below.
   await app.graphql(`{ viewer { kind } }`, {}, t.keys.read);
-  await new Promise((r) => setTimeout(r, 100));
-});
-afterAll(async () => {
-  await app.close();
-  await db.drop();
+  await until('the read key has recorded its use', async () => {
+    const used = await query(
+      db.em(),
+      sql`select 1 from credential where tenant_id = ${t.tenantId} and last_used_at is not null`,
+    );
+    return used.length > 0;
+  });
 });
 
 /** Runs a query and returns the SQL statements it caused (the credential lookup excluded). */
