@@ -235,7 +235,7 @@ class Compiler {
           throw invalid(`"${o.name}" must be compared with true or false`, o.name);
         return text === 'true';
       }
-      case 'datetime':
+      case 'dateTime':
         if (substring)
           throw invalid(`Operator "${op}" is not supported for the dateTime attribute "${o.name}"`, o.name);
         if (typeof value !== 'string' || !isDateTime(value)) {
@@ -334,5 +334,5 @@ function present(o: Operand): SqlFragment {
 
 function castOf(o: Operand): SqlFragment {
   if (o.uuid) return CAST_UUID;
-  return o.type === 'datetime' ? CAST_TIMESTAMPTZ : sql.empty;
+  return o.type === 'dateTime' ? CAST_TIMESTAMPTZ : sql.empty;
 }

@@ -1,16 +1,17 @@
 /**
- * The one attribute registry shared by SCIM and GraphQL: which attribute paths exist for users and
- * groups, where they live in PostgreSQL and how they compare (RFC 7643 types and caseExact).
- * SQL is written against the aliases `u` (app_user) and `g` ("group"); the compiler relies on them.
+ * The attribute registry shared by SCIM and GraphQL filters and sorting: which attribute paths
+ * exist for users and groups, where they live in PostgreSQL and how they compare. It is derived
+ * from the resource definitions (users/user.definition.ts, groups/group.definition.ts), never
+ * written by hand. SQL is written against the aliases `u` (app_user) and `g` ("group").
  */
 import { DomainError } from '../errors';
+import { GROUP_DEFINITION } from '../groups/group.definition';
+import type { Attribute, AttributeType, ResourceDefinition, Storage } from '../schema/attribute';
+import { USER_DEFINITION } from '../users/user.definition';
 import type { AttrPath, ResourceKind } from './ast';
 
-export type AttrType = 'string' | 'boolean' | 'datetime' | 'integer' | 'reference';
-
-export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-export const ENTERPRISE_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+/** How a filter compares an attribute: its RFC 7643 type, binary values compared as their text. */
+export type AttrType = Extract<AttributeType, 'string' | 'boolean' | 'dateTime' | 'integer' | 'reference'>;
 
 /** The table alias each resource's SQL is written against. */
 export const RESOURCE_ALIAS: Readonly<Record<ResourceKind, string>> = { User: 'u', Group: 'g' };
@@ -67,163 +68,122 @@ export type ResolvedAttribute =
   | { readonly def: ScalarAttribute; readonly sub?: undefined }
   | { readonly def: MultiValuedAttribute; readonly sub?: SubAttribute };
 
-type ScalarOptions = Partial<
-  Pick<ScalarAttribute, 'graphqlField' | 'type' | 'caseExact' | 'sortable' | 'uuid' | 'unique'>
->;
+const DEFINITIONS: Readonly<Record<ResourceKind, ResourceDefinition>> = {
+  User: USER_DEFINITION,
+  Group: GROUP_DEFINITION,
+};
 
-function scalar(scimPath: string, schema: string, sql: string, options: ScalarOptions = {}): ScalarAttribute {
+/** Binary values (certificates) are compared as their base64 text; complex ones never directly. */
+function comparedAs(type: AttributeType): AttrType {
+  switch (type) {
+    case 'boolean':
+    case 'integer':
+    case 'reference':
+    case 'string':
+    case 'dateTime':
+      return type;
+    case 'binary':
+    case 'complex':
+    case 'decimal':
+      return 'string';
+  }
+}
+
+/** SQL for a stored single value: a column of the resource's row, or an expression. */
+function scalarSql(storage: Storage | undefined, alias: string): string | undefined {
+  if (storage?.kind === 'column') return `${alias}.${storage.column}`;
+  if (storage?.kind === 'expression') return storage.sql;
+  return undefined;
+}
+
+function scalarOf(scimPath: string, schema: string, a: Attribute, alias: string): ScalarAttribute[] {
+  const sql = scalarSql(a.storage, alias);
+  if (sql === undefined || (a.storage?.kind !== 'column' && a.storage?.kind !== 'expression')) return [];
+  const s = a.storage;
+  return [
+    {
+      kind: 'scalar',
+      scimPath,
+      schema,
+      ...(a.graphqlField !== undefined && { graphqlField: a.graphqlField }),
+      sql,
+      type: comparedAs(a.type),
+      caseExact: a.caseExact,
+      sortable: s.unsortable !== true,
+      ...(s.uuid && { uuid: true }),
+      ...(s.kind === 'column' && s.unique && { unique: true }),
+    },
+  ];
+}
+
+function subOf(a: Attribute, sql: string): SubAttribute {
   return {
-    kind: 'scalar',
-    scimPath,
-    schema,
+    name: a.name,
     sql,
-    type: 'string',
-    caseExact: false,
-    sortable: true,
-    ...options,
+    type: comparedAs(a.type),
+    caseExact: a.caseExact,
+    ...(a.storage && 'uuid' in a.storage && a.storage.uuid && { uuid: true }),
   };
 }
 
-function jsonSub(name: string, type: AttrType = 'string', caseExact = false): SubAttribute {
-  // Entra sends primary as a boolean or as "True"/"False"; lower(text) = 'true' reads both.
-  const sql = type === 'boolean' ? `(lower(e->>'${name}') = 'true')` : `e->>'${name}'`;
-  return { name, sql, type, caseExact };
+function multiOf(a: Attribute, schema: string, alias: string): MultiValuedAttribute[] {
+  const storage = a.storage;
+  if (storage?.kind !== 'jsonb' && storage?.kind !== 'relation') return [];
+  const subs: SubAttribute[] = [];
+  for (const sub of a.subAttributes ?? []) {
+    if (storage.kind === 'jsonb') {
+      // Entra sends primary as a boolean or as "True"/"False"; lower(text) = 'true' reads both.
+      const text = `e->>'${sub.name}'`;
+      subs.push(subOf(sub, sub.type === 'boolean' ? `(lower(${text}) = 'true')` : text));
+    } else if (sub.storage?.kind === 'expression') {
+      subs.push(subOf(sub, sub.storage.sql));
+    }
+  }
+  return [
+    {
+      kind: 'multi',
+      scimPath: a.name,
+      schema,
+      ...(a.graphqlField !== undefined && { graphqlField: a.graphqlField }),
+      source:
+        storage.kind === 'jsonb'
+          ? { kind: 'jsonb', column: `${alias}.${storage.column}` }
+          : { kind: 'relation', from: storage.from, where: storage.where },
+      subAttributes: Object.fromEntries(subs.map((s) => [s.name.toLowerCase(), s])),
+    },
+  ];
 }
 
-function jsonbMulti(scimPath: string, column: string, subs: SubAttribute[]): MultiValuedAttribute {
-  return {
-    kind: 'multi',
-    scimPath,
-    schema: USER_SCHEMA,
-    source: { kind: 'jsonb', column },
-    subAttributes: Object.fromEntries(subs.map((s) => [s.name.toLowerCase(), s])),
-  };
+/**
+ * The filterable attributes of a definition: every stored single value by its path
+ * (`name.givenName`), every stored multi-valued attribute with its stored sub-attributes, and a
+ * single-valued complex attribute with a stored `value` as that value (`manager eq "id"`).
+ */
+function filterable(def: ResourceDefinition): AttributeDef[] {
+  const alias = RESOURCE_ALIAS[def.kind];
+  const out: AttributeDef[] = [];
+  for (const schema of [def.core, ...def.extensions]) {
+    for (const a of schema.attributes) {
+      if (a.multiValued) out.push(...multiOf(a, schema.id, alias));
+      else if (a.type !== 'complex') out.push(...scalarOf(a.name, schema.id, a, alias));
+      else {
+        const value = a.subAttributes?.find((s) => s.name === 'value');
+        if (value) out.push(...scalarOf(a.name, schema.id, value, alias));
+        for (const sub of a.subAttributes ?? [])
+          out.push(...scalarOf(`${a.name}.${sub.name}`, schema.id, sub, alias));
+      }
+    }
+  }
+  return out;
 }
-
-const STANDARD_SUBS = [jsonSub('value'), jsonSub('display'), jsonSub('type'), jsonSub('primary', 'boolean')];
-
-const USER_ATTRIBUTES: AttributeDef[] = [
-  scalar('id', USER_SCHEMA, 'u.id', { caseExact: true, uuid: true, unique: true, graphqlField: 'id' }),
-  scalar('externalId', USER_SCHEMA, 'u.external_id', { caseExact: true, graphqlField: 'externalId' }),
-  scalar('userName', USER_SCHEMA, 'u.user_name', { unique: true, graphqlField: 'userName' }),
-  scalar('active', USER_SCHEMA, 'u.active', { type: 'boolean', graphqlField: 'active' }),
-  scalar('displayName', USER_SCHEMA, 'u.display_name', { graphqlField: 'displayName' }),
-  scalar('name.formatted', USER_SCHEMA, 'u.name_formatted'),
-  scalar('name.familyName', USER_SCHEMA, 'u.family_name', { graphqlField: 'familyName' }),
-  scalar('name.givenName', USER_SCHEMA, 'u.given_name', { graphqlField: 'givenName' }),
-  scalar('name.middleName', USER_SCHEMA, 'u.middle_name'),
-  scalar('name.honorificPrefix', USER_SCHEMA, 'u.honorific_prefix'),
-  scalar('name.honorificSuffix', USER_SCHEMA, 'u.honorific_suffix'),
-  scalar('nickName', USER_SCHEMA, 'u.nick_name'),
-  scalar('profileUrl', USER_SCHEMA, 'u.profile_url', { type: 'reference' }),
-  scalar('title', USER_SCHEMA, 'u.title', { graphqlField: 'title' }),
-  scalar('userType', USER_SCHEMA, 'u.user_type'),
-  scalar('preferredLanguage', USER_SCHEMA, 'u.preferred_language'),
-  scalar('locale', USER_SCHEMA, 'u.locale'),
-  scalar('timezone', USER_SCHEMA, 'u.timezone'),
-  scalar('meta.created', USER_SCHEMA, 'u.created_at', { type: 'datetime', graphqlField: 'createdAt' }),
-  scalar('meta.lastModified', USER_SCHEMA, 'u.updated_at', { type: 'datetime', graphqlField: 'updatedAt' }),
-  scalar('employeeNumber', ENTERPRISE_SCHEMA, 'u.employee_number', { graphqlField: 'employeeNumber' }),
-  scalar('costCenter', ENTERPRISE_SCHEMA, 'u.cost_center', { graphqlField: 'costCenter' }),
-  scalar('organization', ENTERPRISE_SCHEMA, 'u.organization', { graphqlField: 'organization' }),
-  scalar('division', ENTERPRISE_SCHEMA, 'u.division', { graphqlField: 'division' }),
-  scalar('department', ENTERPRISE_SCHEMA, 'u.department', { graphqlField: 'department' }),
-  // `manager eq "id"` compares the manager's id, like `manager.value` (RFC 7643 §4.3).
-  scalar('manager', ENTERPRISE_SCHEMA, 'u.manager_id', { caseExact: true, uuid: true, sortable: false }),
-  scalar('manager.value', ENTERPRISE_SCHEMA, 'u.manager_id', {
-    caseExact: true,
-    uuid: true,
-    sortable: false,
-  }),
-  scalar(
-    'manager.displayName',
-    ENTERPRISE_SCHEMA,
-    '(select mgr.display_name from app_user mgr where mgr.id = u.manager_id)',
-    { sortable: false },
-  ),
-  jsonbMulti('emails', 'u.emails', STANDARD_SUBS),
-  jsonbMulti('phoneNumbers', 'u.phone_numbers', STANDARD_SUBS),
-  jsonbMulti('ims', 'u.ims', STANDARD_SUBS),
-  jsonbMulti('photos', 'u.photos', [jsonSub('value', 'reference'), ...STANDARD_SUBS.slice(1)]),
-  jsonbMulti('entitlements', 'u.entitlements', STANDARD_SUBS),
-  // RFC 7643: certificate values are binary (base64) and therefore case-exact.
-  jsonbMulti('x509Certificates', 'u.x509_certificates', [
-    jsonSub('value', 'string', true),
-    ...STANDARD_SUBS.slice(1),
-  ]),
-  jsonbMulti('addresses', 'u.addresses', [
-    ...['formatted', 'streetAddress', 'locality', 'region', 'postalCode', 'country', 'type'].map((n) =>
-      jsonSub(n),
-    ),
-    jsonSub('primary', 'boolean'),
-  ]),
-  {
-    kind: 'multi',
-    scimPath: 'roles',
-    schema: USER_SCHEMA,
-    graphqlField: 'roles',
-    source: {
-      kind: 'relation',
-      from: 'user_role ur join role r on r.id = ur.role_id',
-      where: 'ur.user_id = u.id',
-    },
-    subAttributes: {
-      value: { name: 'value', sql: 'r.value', type: 'string', caseExact: false },
-      display: { name: 'display', sql: 'r.display', type: 'string', caseExact: false },
-      type: { name: 'type', sql: 'r.type', type: 'string', caseExact: false },
-      primary: { name: 'primary', sql: 'ur."primary"', type: 'boolean', caseExact: false },
-    },
-  },
-  {
-    // RFC 7643 `groups` (read-only): the groups a user is directly a member of.
-    kind: 'multi',
-    scimPath: 'groups',
-    schema: USER_SCHEMA,
-    graphqlField: 'groups',
-    source: {
-      kind: 'relation',
-      from: 'membership mg join "group" gg on gg.id = mg.group_id',
-      where: 'mg.member_user_id = u.id',
-    },
-    subAttributes: {
-      value: { name: 'value', sql: 'mg.group_id', type: 'string', caseExact: true, uuid: true },
-      display: { name: 'display', sql: 'gg.display_name', type: 'string', caseExact: false },
-    },
-  },
-];
-
-const GROUP_ATTRIBUTES: AttributeDef[] = [
-  scalar('id', GROUP_SCHEMA, 'g.id', { caseExact: true, uuid: true, unique: true, graphqlField: 'id' }),
-  scalar('externalId', GROUP_SCHEMA, 'g.external_id', { caseExact: true, graphqlField: 'externalId' }),
-  scalar('displayName', GROUP_SCHEMA, 'g.display_name', { unique: true, graphqlField: 'displayName' }),
-  scalar('meta.created', GROUP_SCHEMA, 'g.created_at', { type: 'datetime', graphqlField: 'createdAt' }),
-  scalar('meta.lastModified', GROUP_SCHEMA, 'g.updated_at', { type: 'datetime', graphqlField: 'updatedAt' }),
-  {
-    kind: 'multi',
-    scimPath: 'members',
-    schema: GROUP_SCHEMA,
-    graphqlField: 'members',
-    source: { kind: 'relation', from: 'membership m', where: 'm.group_id = g.id' },
-    subAttributes: {
-      value: { name: 'value', sql: 'm.member_id', type: 'string', caseExact: true, uuid: true },
-      display: { name: 'display', sql: 'm.display', type: 'string', caseExact: false },
-      type: {
-        name: 'type',
-        sql: "(case when m.member_user_id is null then 'Group' else 'User' end)",
-        type: 'string',
-        caseExact: false,
-      },
-    },
-  },
-];
 
 function index(defs: AttributeDef[]): ReadonlyMap<string, AttributeDef> {
   return new Map(defs.map((d) => [d.scimPath.toLowerCase(), d]));
 }
 
 const REGISTRY: Readonly<Record<ResourceKind, ReadonlyMap<string, AttributeDef>>> = {
-  User: index(USER_ATTRIBUTES),
-  Group: index(GROUP_ATTRIBUTES),
+  User: index(filterable(DEFINITIONS.User)),
+  Group: index(filterable(DEFINITIONS.Group)),
 };
 
 /** Every attribute of a resource kind (for discovery documents and GraphQL field mapping). */

@@ -1,14 +1,9 @@
 import { DomainError } from '../errors';
+import { copyStored, storedFields, withDefaults } from '../schema/record';
+import { USER_DEFINITION } from './user.definition';
 import type { RoleInput, UserAttributes, UserInput, UserRecord } from './user.types';
 
-const EMPTY_NAME = {
-  formatted: null,
-  familyName: null,
-  givenName: null,
-  middleName: null,
-  honorificPrefix: null,
-  honorificSuffix: null,
-};
+const FIELDS = storedFields(USER_DEFINITION);
 
 /** Fills every absent attribute with its empty value and checks the invariants both façades share. */
 export function normalizeUserInput(input: UserInput): UserAttributes {
@@ -20,36 +15,7 @@ export function normalizeUserInput(input: UserInput): UserAttributes {
   if (input.userName.length > 512) {
     throw new DomainError('INVALID_INPUT', 'userName must be at most 512 characters.', { field: 'userName' });
   }
-  return {
-    userName: input.userName,
-    externalId: input.externalId ?? null,
-    active: input.active ?? true,
-    displayName: input.displayName ?? null,
-    name: { ...EMPTY_NAME, ...(input.name ?? {}) },
-    nickName: input.nickName ?? null,
-    profileUrl: input.profileUrl ?? null,
-    title: input.title ?? null,
-    userType: input.userType ?? null,
-    preferredLanguage: input.preferredLanguage ?? null,
-    locale: input.locale ?? null,
-    timezone: input.timezone ?? null,
-    emails: input.emails ?? [],
-    phoneNumbers: input.phoneNumbers ?? [],
-    addresses: input.addresses ?? [],
-    ims: input.ims ?? [],
-    photos: input.photos ?? [],
-    entitlements: input.entitlements ?? [],
-    x509Certificates: input.x509Certificates ?? [],
-    enterprise: {
-      employeeNumber: null,
-      costCenter: null,
-      organization: null,
-      division: null,
-      department: null,
-      managerId: null,
-      ...(input.enterprise ?? {}),
-    },
-  };
+  return withDefaults(FIELDS, input) as UserAttributes;
 }
 
 /** Roles deduplicated by value (last wins), with at most one primary. */
@@ -76,27 +42,5 @@ export function normalizeRoles(roles: readonly RoleInput[] | undefined): RoleInp
 
 /** The user's current attributes and roles, as an input that would recreate them. */
 export function userToInput(user: UserRecord): UserInput {
-  return {
-    userName: user.userName,
-    externalId: user.externalId,
-    active: user.active,
-    displayName: user.displayName,
-    name: { ...user.name },
-    nickName: user.nickName,
-    profileUrl: user.profileUrl,
-    title: user.title,
-    userType: user.userType,
-    preferredLanguage: user.preferredLanguage,
-    locale: user.locale,
-    timezone: user.timezone,
-    emails: user.emails,
-    phoneNumbers: user.phoneNumbers,
-    addresses: user.addresses,
-    ims: user.ims,
-    photos: user.photos,
-    entitlements: user.entitlements,
-    x509Certificates: user.x509Certificates,
-    enterprise: { ...user.enterprise },
-    roles: user.roles.map((r) => ({ ...r })),
-  };
+  return { ...(copyStored(FIELDS, user) as UserAttributes), roles: user.roles.map((r) => ({ ...r })) };
 }

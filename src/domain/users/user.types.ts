@@ -1,72 +1,20 @@
 /** Where a record was created: by Entra over SCIM, or by CheckProof apps over GraphQL. */
 export type Source = 'SCIM' | 'API';
 
-/** A multi-valued attribute entry (emails, phoneNumbers, ims, photos, ...), stored exactly as sent. */
-export interface MultiValued {
-  value?: string | null;
-  type?: string | null;
-  primary?: boolean;
-  display?: string | null;
-}
+import type { StoredUserAttributes } from './user.definition';
 
-export interface Address {
-  type?: string | null;
-  formatted?: string | null;
-  streetAddress?: string | null;
-  locality?: string | null;
-  region?: string | null;
-  postalCode?: string | null;
-  country?: string | null;
-  primary?: boolean;
-}
+export type { Address, MultiValued } from './user.values';
 
-export interface PersonName {
-  formatted: string | null;
-  familyName: string | null;
-  givenName: string | null;
-  middleName: string | null;
-  honorificPrefix: string | null;
-  honorificSuffix: string | null;
-}
-
-export interface EnterpriseAttributes {
-  employeeNumber: string | null;
-  costCenter: string | null;
-  organization: string | null;
-  division: string | null;
-  department: string | null;
-  managerId: string | null;
-}
+/** The writable attributes of a user, derived from the definition (user.definition.ts). */
+export type UserAttributes = StoredUserAttributes;
+export type PersonName = UserAttributes['name'];
+export type EnterpriseAttributes = UserAttributes['enterprise'];
 
 export interface RoleAssignment {
   value: string;
   display: string | null;
   type: string | null;
   primary: boolean;
-}
-
-/** The writable attributes of a user. `null` means absent. */
-export interface UserAttributes {
-  userName: string;
-  externalId: string | null;
-  active: boolean;
-  displayName: string | null;
-  name: PersonName;
-  nickName: string | null;
-  profileUrl: string | null;
-  title: string | null;
-  userType: string | null;
-  preferredLanguage: string | null;
-  locale: string | null;
-  timezone: string | null;
-  emails: MultiValued[];
-  phoneNumbers: MultiValued[];
-  addresses: Address[];
-  ims: MultiValued[];
-  photos: MultiValued[];
-  entitlements: MultiValued[];
-  x509Certificates: MultiValued[];
-  enterprise: EnterpriseAttributes;
 }
 
 /** A user as the domain returns it: attributes, role assignments, manager summary and metadata. */

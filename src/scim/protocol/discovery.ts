@@ -1,9 +1,9 @@
 import type { ListResponse } from './list-response';
 import { listResponse } from './list-response';
+import { GROUP_DEFINITION, UNKNOWN_MEMBER_POLICY } from '../../domain/groups/group.definition';
+import { USER_DEFINITION } from '../../domain/users/user.definition';
 import type { AttributeDefinition } from './schema-definitions/attribute';
-import { ENTERPRISE_USER_SCHEMA } from './schema-definitions/enterprise-user';
-import { GROUP_SCHEMA, UNKNOWN_MEMBER_POLICY } from './schema-definitions/group';
-import { USER_SCHEMA } from './schema-definitions/user';
+import { publishSchema } from './schema-definitions/attribute';
 import {
   SCHEMA_CHECKPROOF_SERVICE_PROVIDER_CONFIG,
   SCHEMA_ENTERPRISE_USER,
@@ -155,10 +155,15 @@ export function resourceTypes(baseUrl: string): ResourceTypeDocument[] {
   ];
 }
 
+/** The published schemas, from the resource definitions: core User, enterprise extension, Group. */
+const PUBLISHED = [USER_DEFINITION.core, ...USER_DEFINITION.extensions, GROUP_DEFINITION.core].map(
+  publishSchema,
+);
+
 /** The schemas (RFC 7643 §7): core User, enterprise User extension, core Group. */
 export function schemaDocuments(baseUrl: string): SchemaDocument[] {
   const base = trimSlash(baseUrl);
-  return [USER_SCHEMA, ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA].map((s) => ({
+  return PUBLISHED.map((s) => ({
     schemas: [SCHEMA_SCHEMA],
     id: s.id,
     name: s.name,

@@ -1,3 +1,6 @@
+import { GROUP_DEFINITION } from '../../domain/groups/group.definition';
+import type { ResourceDefinition } from '../../domain/schema/attribute';
+import { USER_DEFINITION } from '../../domain/users/user.definition';
 import { ScimError } from './errors';
 import type { JsonObject } from './json-reader';
 import { getCI, isObject } from './json-reader';
@@ -9,14 +12,18 @@ export interface ProjectionOptions {
 }
 
 /**
- * Attributes returned whatever `attributes`/`excludedAttributes` say. `id` is "returned: always"
- * (RFC 7643 §3.1), `schemas` describes the body itself, and `active` is always returned for users
- * because Entra expects it in every representation (our /Schemas declares it "always" too).
- * `meta` is "returned: default": an `attributes` list that does not name it leaves it out.
+ * Attributes returned whatever `attributes`/`excludedAttributes` say: those the definitions mark
+ * "returned: always" (`id`, RFC 7643 §3.1, and for users `active`, because Entra expects it in
+ * every representation), and `schemas`, which describes the body itself. `meta` is "returned:
+ * default": an `attributes` list that does not name it leaves it out.
  */
+function alwaysReturned(def: ResourceDefinition): ReadonlySet<string> {
+  const always = def.core.attributes.filter((a) => a.returned === 'always').map((a) => a.name.toLowerCase());
+  return new Set(['schemas', ...always]);
+}
 const ALWAYS_RETURNED: Record<'User' | 'Group', ReadonlySet<string>> = {
-  User: new Set(['id', 'schemas', 'active']),
-  Group: new Set(['id', 'schemas']),
+  User: alwaysReturned(USER_DEFINITION),
+  Group: alwaysReturned(GROUP_DEFINITION),
 };
 const NOTHING: ReadonlySet<string> = new Set();
 

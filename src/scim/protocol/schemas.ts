@@ -1,7 +1,6 @@
 /** Schema and message URNs of SCIM 2.0 (RFC 7643 §8.7, RFC 7644 §3, RFC 9865). */
-export const SCHEMA_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-export const SCHEMA_ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-export const SCHEMA_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+// The resource schemas' URNs belong to their definitions (domain/schema/attribute.ts).
+export { SCHEMA_ENTERPRISE_USER, SCHEMA_GROUP, SCHEMA_USER } from '../../domain/schema/attribute';
 export const SCHEMA_SERVICE_PROVIDER_CONFIG = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
 export const SCHEMA_RESOURCE_TYPE = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';
 export const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';

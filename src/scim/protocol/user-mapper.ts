@@ -1,11 +1,7 @@
-import type {
-  Address,
-  EnterpriseAttributes,
-  PersonName,
-  RoleInput,
-  UserInput,
-  UserRecord,
-} from '../../domain/users/user.types';
+import type { Attribute } from '../../domain/schema/attribute';
+import { getPath, storedFields } from '../../domain/schema/record';
+import { USER_DEFINITION } from '../../domain/users/user.definition';
+import type { RoleInput, UserInput, UserRecord } from '../../domain/users/user.types';
 import { ScimError } from './errors';
 import type { JsonObject } from './json-reader';
 import {
@@ -29,124 +25,115 @@ type Scalar = string | boolean;
 /** A multi-valued entry or address as returned: unassigned sub-attributes are left out. */
 export type ScimEntryJson = Record<string, Scalar>;
 
-export type ScimEnterpriseJson = {
-  employeeNumber?: string;
-  costCenter?: string;
-  organization?: string;
-  division?: string;
-  department?: string;
-  manager?: { value: string; $ref: string; displayName?: string };
-};
-
-/** The full SCIM representation of a user (RFC 7643 §4.1); unassigned attributes are left out. */
+/**
+ * The full SCIM representation of a user (RFC 7643 §4.1); unassigned attributes are left out.
+ * Which attributes there are is the definition's business (users/user.definition.ts).
+ */
 export type ScimUserJson = {
   schemas: string[];
   id: string;
-  externalId?: string;
   userName: string;
-  name?: Partial<Record<keyof PersonName, string>>;
-  displayName?: string;
-  nickName?: string;
-  profileUrl?: string;
-  title?: string;
-  userType?: string;
-  preferredLanguage?: string;
-  locale?: string;
-  timezone?: string;
   /** Always present: Entra reads it on every sync to decide whether to re-activate. */
   active: boolean;
-  emails?: ScimEntryJson[];
-  phoneNumbers?: ScimEntryJson[];
-  ims?: ScimEntryJson[];
-  photos?: ScimEntryJson[];
-  addresses?: ScimEntryJson[];
-  entitlements?: ScimEntryJson[];
-  roles?: ScimEntryJson[];
-  x509Certificates?: ScimEntryJson[];
-  [SCHEMA_ENTERPRISE_USER]?: ScimEnterpriseJson;
   meta: ScimMeta;
+  [attribute: string]: unknown;
 };
 
-const STRING_ATTRIBUTES = [
-  'externalId',
-  'displayName',
-  'nickName',
-  'profileUrl',
-  'title',
-  'userType',
-  'preferredLanguage',
-  'locale',
-  'timezone',
-] as const;
-const NAME_PARTS = [
-  'formatted',
-  'familyName',
-  'givenName',
-  'middleName',
-  'honorificPrefix',
-  'honorificSuffix',
-] as const;
-const MULTI_VALUED = ['emails', 'phoneNumbers', 'ims', 'photos', 'entitlements', 'x509Certificates'] as const;
-const ADDRESS_PARTS = [
-  'formatted',
-  'streetAddress',
-  'locality',
-  'region',
-  'postalCode',
-  'country',
-  'type',
-] as const;
-const ENTERPRISE_STRINGS = [
-  'employeeNumber',
-  'costCenter',
-  'organization',
-  'division',
-  'department',
-] as const;
 const ENTERPRISE = SCHEMA_ENTERPRISE_USER;
+const FIELDS = storedFields(USER_DEFINITION);
+const [ENTERPRISE_SCHEMA] = USER_DEFINITION.extensions;
+
+/** The record path of a stored attribute, or undefined (computed, relation or never stored). */
+function pathOf(a: Attribute): readonly string[] | undefined {
+  const s = a.storage;
+  const record = s && (s.kind === 'column' || s.kind === 'jsonb') ? s.record : undefined;
+  return FIELDS.find((f) => f.path.join('.') === record)?.path;
+}
+
+/**
+ * How each attribute of a schema is written and read. Attributes the server computes (`id`,
+ * `meta`, `$ref`s), reads on request (`groups`) or never keeps (`password`) have no codec here.
+ */
+type Codec =
+  | { kind: 'scalar'; name: string; path: readonly string[]; boolean: boolean }
+  | { kind: 'parts'; name: string; parts: readonly { name: string; path: readonly string[] }[] }
+  | { kind: 'entries'; name: string; path: readonly string[]; subs: readonly Attribute[] }
+  | { kind: 'roles' }
+  | { kind: 'manager' };
+
+function codecOf(a: Attribute): Codec | undefined {
+  if (a.name === 'roles') return { kind: 'roles' };
+  if (a.name === 'manager') return { kind: 'manager' };
+  const path = pathOf(a);
+  if (a.multiValued) return path && { kind: 'entries', name: a.name, path, subs: a.subAttributes ?? [] };
+  if (a.type === 'complex') {
+    const parts = (a.subAttributes ?? []).flatMap((sub) => {
+      const p = pathOf(sub);
+      return p ? [{ name: sub.name, path: p }] : [];
+    });
+    return parts.length > 0 ? { kind: 'parts', name: a.name, parts } : undefined;
+  }
+  return path && { kind: 'scalar', name: a.name, path, boolean: a.type === 'boolean' };
+}
+
+const codecs = (attrs: readonly Attribute[]): Codec[] => attrs.flatMap((a) => codecOf(a) ?? []);
+const CORE_CODECS = codecs(USER_DEFINITION.core.attributes);
+const ENTERPRISE_CODECS = codecs(ENTERPRISE_SCHEMA.attributes);
+
+/** Writes the attributes `codecs` describe from `user` into `out`, in the definition's order. */
+function render(
+  codecs: readonly Codec[],
+  user: UserRecord,
+  baseUrl: string,
+  out: Record<string, unknown>,
+): void {
+  for (const c of codecs) {
+    switch (c.kind) {
+      case 'scalar': {
+        const value = getPath(user, c.path);
+        if (value !== null && value !== undefined) out[c.name] = value;
+        break;
+      }
+      case 'parts': {
+        const parts = compact(Object.fromEntries(c.parts.map((p) => [p.name, getPath(user, p.path)])));
+        if (Object.keys(parts).length > 0) out[c.name] = parts;
+        break;
+      }
+      case 'entries':
+        Object.assign(out, entries(c.name, getPath(user, c.path) as object[]));
+        break;
+      case 'roles':
+        Object.assign(out, entries('roles', user.roles));
+        break;
+      case 'manager': {
+        const managerId = user.manager?.id ?? user.enterprise.managerId;
+        if (managerId) {
+          out.manager = {
+            value: managerId,
+            $ref: resourceLocation(baseUrl, 'Users', managerId),
+            ...compact({ displayName: user.manager?.displayName }),
+          };
+        }
+        break;
+      }
+    }
+  }
+}
 
 /** The SCIM representation of `user`; `baseUrl` is the tenant's SCIM base (…/scim/v2/<tenant>). */
 export function userToScim(user: UserRecord, baseUrl: string): ScimUserJson {
-  const enterprise = enterpriseToScim(user, baseUrl);
-  const name = compact(user.name);
-  return {
+  const enterprise: Record<string, unknown> = {};
+  render(ENTERPRISE_CODECS, user, baseUrl, enterprise);
+  const hasEnterprise = Object.keys(enterprise).length > 0;
+  const out: Record<string, unknown> = {
     // The extension URN is listed only when the extension object is present (RFC 7643 §3).
-    schemas: enterprise ? [SCHEMA_USER, ENTERPRISE] : [SCHEMA_USER],
+    schemas: hasEnterprise ? [SCHEMA_USER, ENTERPRISE] : [SCHEMA_USER],
     id: user.id,
-    ...compact({ externalId: user.externalId }),
-    userName: user.userName,
-    ...(Object.keys(name).length > 0 ? { name } : {}),
-    ...compact(
-      pick(
-        user,
-        STRING_ATTRIBUTES.filter((a) => a !== 'externalId'),
-      ),
-    ),
-    active: user.active,
-    ...entries('emails', user.emails),
-    ...entries('phoneNumbers', user.phoneNumbers),
-    ...entries('ims', user.ims),
-    ...entries('photos', user.photos),
-    ...entries('addresses', user.addresses),
-    ...entries('entitlements', user.entitlements),
-    ...entries('roles', user.roles),
-    ...entries('x509Certificates', user.x509Certificates),
-    ...(enterprise ? { [ENTERPRISE]: enterprise } : {}),
-    meta: resourceMeta('User', baseUrl, user),
   };
-}
-
-function enterpriseToScim(user: UserRecord, baseUrl: string): ScimEnterpriseJson | undefined {
-  const out: ScimEnterpriseJson = compact(pick(user.enterprise, ENTERPRISE_STRINGS));
-  const managerId = user.manager?.id ?? user.enterprise.managerId;
-  if (managerId) {
-    out.manager = {
-      value: managerId,
-      $ref: resourceLocation(baseUrl, 'Users', managerId),
-      ...compact({ displayName: user.manager?.displayName }),
-    };
-  }
-  return Object.keys(out).length > 0 ? out : undefined;
+  render(CORE_CODECS, user, baseUrl, out);
+  if (hasEnterprise) out[ENTERPRISE] = enterprise;
+  out.meta = resourceMeta('User', baseUrl, user);
+  return out as ScimUserJson;
 }
 
 /** `{[attr]: entries}` without unassigned sub-attributes, or nothing when there are no entries. */
@@ -174,24 +161,9 @@ export function scimToUserInput(body: unknown): UserInput {
     );
   }
   const input: UserInput = { userName };
-  for (const attr of STRING_ATTRIBUTES) {
-    const value = readString(body, attr);
-    if (value !== undefined) input[attr] = value;
-  }
-  const active = readBoolean(body, 'active');
-  if (active !== undefined) input.active = active;
-  const name = readObject(body, 'name');
-  if (name) input.name = readParts(name, NAME_PARTS, 'name');
-  for (const attr of MULTI_VALUED) {
-    const entries = readEntries(body, attr, readMultiValued);
-    if (entries) input[attr] = entries;
-  }
-  const addresses = readEntries(body, 'addresses', readAddress);
-  if (addresses) input.addresses = addresses;
-  const roles = readEntries(body, 'roles', readRole);
-  if (roles) input.roles = roles;
+  read(CORE_CODECS, body, '', input);
   const enterprise = readObject(body, ENTERPRISE);
-  if (enterprise) input.enterprise = readEnterprise(enterprise);
+  if (enterprise) read(ENTERPRISE_CODECS, enterprise, ENTERPRISE, input);
   return input;
 }
 
@@ -201,17 +173,74 @@ export function scimToUserInput(body: unknown): UserInput {
  */
 export const userJsonToInput: (json: unknown) => UserInput = scimToUserInput;
 
-function readAddress(raw: unknown, path: string): Address | undefined {
-  const obj = asEntry(raw, path);
-  const address: Address = {};
-  for (const part of ADDRESS_PARTS) {
-    const value = readString(obj, part, `${path}.${part}`);
-    if (value !== undefined) address[part] = value;
+/** Reads the attributes `codecs` describe from `obj` (the body or an extension object) into `input`. */
+function read(codecs: readonly Codec[], obj: JsonObject, prefix: string, input: UserInput): void {
+  const target = input as Record<string, unknown>;
+  const label = (name: string) => (prefix === '' ? name : `${prefix}:${name}`);
+  for (const c of codecs) {
+    switch (c.kind) {
+      case 'scalar': {
+        if (prefix === '' && c.name === 'userName') break; // read and checked first
+        const value = c.boolean
+          ? readBoolean(obj, c.name, label(c.name))
+          : readString(obj, c.name, label(c.name));
+        // An extension object is read whole: what it leaves out is unassigned.
+        if (value !== undefined || prefix !== '') setPath(target, c.path, value ?? null);
+        break;
+      }
+      case 'parts': {
+        const parts = readObject(obj, c.name);
+        if (!parts) break;
+        const values = readParts(
+          parts,
+          c.parts.map((p) => p.name),
+          label(c.name),
+        );
+        for (const p of c.parts) setPath(target, p.path, values[p.name]);
+        break;
+      }
+      case 'entries': {
+        const list = readEntries(obj, c.name, entryReader(c.subs));
+        if (list) setPath(target, c.path, list);
+        break;
+      }
+      case 'roles': {
+        const roles = readEntries(obj, 'roles', readRole);
+        if (roles) input.roles = roles;
+        break;
+      }
+      case 'manager':
+        setPath(target, ['enterprise', 'managerId'], readManager(obj));
+        break;
+    }
   }
-  if (Object.values(address).every((v) => v === '')) return undefined;
-  const primary = readBoolean(obj, 'primary', `${path}.primary`);
-  if (primary !== undefined) address.primary = primary;
-  return address;
+}
+
+function setPath(obj: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let target = obj;
+  for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
+  target[path[path.length - 1]!] = value;
+}
+
+/** Entries with a `value` need one (readMultiValued); others (addresses) need any non-empty part. */
+function entryReader(subs: readonly Attribute[]): (raw: unknown, path: string) => object | undefined {
+  if (subs.some((s) => s.name === 'value')) return readMultiValued;
+  const texts = subs.filter((s) => s.type !== 'boolean').map((s) => s.name);
+  const flags = subs.filter((s) => s.type === 'boolean').map((s) => s.name);
+  return (raw, path) => {
+    const obj = asEntry(raw, path);
+    const entry: Record<string, string | boolean> = {};
+    for (const part of texts) {
+      const value = readString(obj, part, `${path}.${part}`);
+      if (value !== undefined) entry[part] = value;
+    }
+    if (Object.values(entry).every((v) => v === '')) return undefined;
+    for (const flag of flags) {
+      const value = readBoolean(obj, flag, `${path}.${flag}`);
+      if (value !== undefined) entry[flag] = value;
+    }
+    return entry;
+  };
 }
 
 /**
@@ -242,22 +271,12 @@ function parseJsonObject(text: string): JsonObject | undefined {
   }
 }
 
-function readEnterprise(ext: JsonObject): EnterpriseAttributes {
-  return { ...readParts(ext, ENTERPRISE_STRINGS, ENTERPRISE), managerId: readManager(ext) };
-}
-
 /** `manager` arrives as a raw id or `{value}`; `""` and `{"value": ""}` mean no manager. */
 function readManager(ext: JsonObject): string | null {
   const manager = getCI(ext, 'manager');
   if (manager === undefined || typeof manager === 'string') return manager || null;
   if (isObject(manager)) return readString(manager, 'value', `${ENTERPRISE}:manager.value`) || null;
   throw invalidValue(`${ENTERPRISE}:manager must be a user id or {"value": "<user id>"}.`);
-}
-
-function pick<T extends object, K extends keyof T>(obj: T, keys: readonly K[]): Pick<T, K> {
-  const out = {} as Pick<T, K>;
-  for (const key of keys) out[key] = obj[key];
-  return out;
 }
 
 /** Drops null and undefined values, narrowing the value type accordingly. */

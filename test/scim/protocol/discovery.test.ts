@@ -8,7 +8,7 @@ import {
   serviceProviderConfig,
 } from '../../../src/scim/protocol/discovery';
 import type { AttributeDefinition } from '../../../src/scim/protocol/schema-definitions/attribute';
-import { UNKNOWN_MEMBER_POLICY } from '../../../src/scim/protocol/schema-definitions/group';
+import { UNKNOWN_MEMBER_POLICY } from '../../../src/domain/groups/group.definition';
 import {
   SCHEMA_CHECKPROOF_SERVICE_PROVIDER_CONFIG,
   SCHEMA_ENTERPRISE_USER,

@@ -5,9 +5,9 @@
 import { PathError } from './path';
 import type { PatchPath } from './types';
 import type { Filter } from '../../../domain/query/ast';
+import type { AttributeType as AttrType, Mutability } from '../../../domain/schema/attribute';
 
-export type AttrType = 'string' | 'boolean' | 'complex' | 'reference' | 'binary' | 'dateTime';
-export type Mutability = 'readOnly' | 'readWrite' | 'immutable' | 'writeOnly';
+export type { AttributeType as AttrType, Mutability } from '../../../domain/schema/attribute';
 
 export interface AttrDef {
   /** Canonical spelling (RFC 7643), used on output whatever case the client sent. */
