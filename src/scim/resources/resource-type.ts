@@ -1,12 +1,19 @@
+import Router from '@koa/router';
 import type { DirectoryContext } from '../../domain/context';
 import type { ResourceKind } from '../../domain/query/ast';
 import type { ListRequest, ListResult } from '../../domain/query/list';
-import { readJsonBody } from '../http/body';
-import { notModified, setEtag } from '../http/etag';
+import { readJsonBody, readSearchBody } from '../http/body';
+import { ifMatchVersion, notModified, setEtag } from '../http/etag';
 import { asExpensive, sendListResponse } from '../http/large-page';
 import { pageOf, readListParams, type ScimListParams } from '../http/list-params';
 import { sendScim } from '../http/respond';
-import type { ScimContext, ScimRequest, ScimSettings } from '../http/scim-state';
+import {
+  resourceId,
+  type ScimContext,
+  type ScimRequest,
+  type ScimSettings,
+  type ScimState,
+} from '../http/scim-state';
 import { listResponse } from '../protocol/list-response';
 import type { ProjectionOptions } from '../protocol/projection';
 import { resourceLocation } from '../protocol/schemas';
@@ -18,11 +25,12 @@ export interface StoredResource {
 }
 
 /**
- * What /Users and /Groups differ in when they list and answer with resources. The protocol around
- * it (projection, ETag, Location, 304, 204, paging, expensive pages) is the functions below, once;
- * the cross-type /.search renders with the same `render`.
+ * What /Users and /Groups differ in: their mapping and their domain services. The protocol around
+ * them (routes, projection, ETag, Location, 304, 204, paging, expensive pages) is the functions
+ * below, once; the cross-type /.search lists and renders with the same `list` and `render`.
+ * `I` is the domain input a create or replace body maps to.
  */
-export interface ResourceType<R extends StoredResource> {
+export interface ResourceType<R extends StoredResource, I = unknown> {
   /** The resource type, as the attribute registry and `meta.resourceType` name it. */
   readonly kind: ResourceKind;
   /** The endpoint under the tenant's base URL (Location, meta.location). */
@@ -37,10 +45,53 @@ export interface ResourceType<R extends StoredResource> {
   ): Promise<Record<string, unknown>[]>;
   /** Whether a page asked for with these parameters is expensive work (see admission control). */
   isLarge(params: ScimListParams): boolean;
+  /** The domain input of a create or replace body (400 for a body that is not one). */
+  input(body: unknown): I;
+  /** One of the tenant's resources (not found when it is another tenant's or none). */
+  get(dctx: DirectoryContext, id: string): Promise<R>;
+  create(dctx: DirectoryContext, input: I): Promise<R>;
+  /** Replaces one; `ifMatch` is the version an If-Match header requires, if any. */
+  replace(dctx: DirectoryContext, id: string, input: I, ifMatch: number | undefined): Promise<R>;
+  /** Deletes one; `ifMatch` is the version an If-Match header requires, if any. */
+  remove(dctx: DirectoryContext, id: string, ifMatch: number | undefined): Promise<void>;
+}
+
+/**
+ * A router with the routes every resource type answers alike (RFC 7644 §3): GET /<endpoint> and
+ * POST /<endpoint>/.search (a page), POST /<endpoint> (create), and GET (or 304), PUT and DELETE
+ * /<endpoint>/:id. PATCH differs by type; the type's module adds it.
+ */
+export function resourceRouter<R extends StoredResource, I>(
+  type: ResourceType<R, I>,
+  settings: ScimSettings,
+): Router<ScimState> {
+  const router = new Router<ScimState>();
+  const path = `/${type.endpoint}`;
+  router.get(path, (ctx) => searchResources(ctx, type, { ...ctx.query }, settings));
+  router.post(`${path}/.search`, async (ctx) => {
+    await searchResources(ctx, type, await readSearchBody(ctx, settings.maxBodyBytes), settings);
+  });
+  router.get(`${path}/:id`, async (ctx) => {
+    await sendRead(ctx, type, await type.get(ctx.state.scim.dctx, resourceId(ctx)));
+  });
+  router.post(path, async (ctx) => {
+    const input = type.input(await readResourceBody(ctx, settings));
+    await sendResource(ctx, type, 201, await type.create(ctx.state.scim.dctx, input));
+  });
+  router.put(`${path}/:id`, async (ctx) => {
+    const input = type.input(await readResourceBody(ctx, settings));
+    const { dctx } = ctx.state.scim;
+    await sendResource(ctx, type, 200, await type.replace(dctx, resourceId(ctx), input, ifMatchVersion(ctx)));
+  });
+  router.delete(`${path}/:id`, async (ctx) => {
+    await type.remove(ctx.state.scim.dctx, resourceId(ctx), ifMatchVersion(ctx));
+    ctx.status = 204;
+  });
+  return router;
 }
 
 /** `attributes` / `excludedAttributes` of the query string (RFC 7644 §3.9), for one-resource answers. */
-export function projectionOf(ctx: ScimContext): ProjectionOptions {
+function projectionOf(ctx: ScimContext): ProjectionOptions {
   return readListParams({ ...ctx.query }, 1).projection;
 }
 
@@ -52,25 +103,26 @@ export async function readResourceBody(ctx: ScimContext, settings: ScimSettings)
 }
 
 /**
- * Answers with one resource, projected as the query string asks: its ETag, a Location when it was
- * created (201), as application/scim+json.
+ * Answers with one resource, projected as the query string asks (unless `projection` is given):
+ * its ETag, a Location when it was created (201), as application/scim+json.
  */
-export async function sendResource<R extends StoredResource>(
+async function sendResource<R extends StoredResource>(
   ctx: ScimContext,
   type: ResourceType<R>,
   status: 200 | 201,
   resource: R,
-  projection: ProjectionOptions = projectionOf(ctx),
+  projection?: ProjectionOptions,
 ): Promise<void> {
-  const [json] = await type.render(ctx.state.scim, [resource], projection);
+  // Set first: the resource exists whatever fails next (a bad query string, the database).
   if (status === 201)
     ctx.set('Location', resourceLocation(ctx.state.scim.baseUrl, type.endpoint, resource.id));
+  const [json] = await type.render(ctx.state.scim, [resource], projection ?? projectionOf(ctx));
   setEtag(ctx, resource.version);
   sendScim(ctx, status, json);
 }
 
 /** Answers a GET of one resource: 304 with its ETag when If-None-Match names its version. */
-export async function sendRead<R extends StoredResource>(
+async function sendRead<R extends StoredResource>(
   ctx: ScimContext,
   type: ResourceType<R>,
   resource: R,
@@ -102,7 +154,7 @@ export async function sendPatched<R extends StoredResource>(
 }
 
 /** Answers GET /<endpoint> and POST /<endpoint>/.search: one page as a ListResponse. */
-export async function searchResources<R extends StoredResource>(
+async function searchResources<R extends StoredResource>(
   ctx: ScimContext,
   type: ResourceType<R>,
   source: Record<string, unknown>,

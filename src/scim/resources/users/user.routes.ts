@@ -1,9 +1,8 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { groupsOfUsers } from '../../../domain/memberships/membership.graph';
 import { listUsers } from '../../../domain/users/user.queries';
 import { createUser, deleteUser, getUser, replaceUser, updateUser } from '../../../domain/users/user.service';
-import type { UserRecord } from '../../../domain/users/user.types';
-import { readSearchBody } from '../../http/body';
+import type { UserInput, UserRecord } from '../../../domain/users/user.types';
 import { ifMatchVersion } from '../../http/etag';
 import { LARGE_PAGE, mapInSlices } from '../../http/large-page';
 import { resourceId, type ScimRequest, type ScimSettings, type ScimState } from '../../http/scim-state';
@@ -12,14 +11,7 @@ import { parsePatchRequest } from '../../protocol/patch/patch-op';
 import { project, type ProjectionOptions } from '../../protocol/projection';
 import { scimToUserInput, userGroupsToScim, userToScim } from '../../protocol/user-mapper';
 import { wantsGroups } from '../projection-needs';
-import {
-  readResourceBody,
-  searchResources,
-  sendPatched,
-  sendRead,
-  sendResource,
-  type ResourceType,
-} from '../resource-type';
+import { readResourceBody, resourceRouter, sendPatched, type ResourceType } from '../resource-type';
 
 /** Users as projected SCIM JSON; `groups` (returned: request) is read only when asked for. */
 async function usersToScim(
@@ -40,35 +32,22 @@ async function usersToScim(
   });
 }
 
-export const USERS: ResourceType<UserRecord> = {
+export const USERS: ResourceType<UserRecord, UserInput> = {
   kind: 'User',
   endpoint: 'Users',
   list: listUsers,
   render: usersToScim,
   isLarge: (params) => params.request.count > LARGE_PAGE,
+  input: scimToUserInput,
+  get: getUser,
+  create: (dctx, input) => createUser(dctx, input, 'SCIM'),
+  replace: (dctx, id, input, ifMatch) => replaceUser(dctx, id, input, { ifMatch }),
+  remove: (dctx, id, ifMatch) => deleteUser(dctx, id, { ifMatch }),
 };
 
-/** /Users routes (RFC 7644 §3): list, search, read, create, replace, patch, delete. */
+/** /Users routes (RFC 7644 §3): those every type has, and PATCH applied to the user's SCIM form. */
 export function userRoutes(settings: ScimSettings): Router<ScimState> {
-  const router = new Router<ScimState>();
-  router.get('/Users', (ctx) => searchResources(ctx, USERS, { ...ctx.query }, settings));
-  router.post('/Users/.search', async (ctx) => {
-    await searchResources(ctx, USERS, await readSearchBody(ctx, settings.maxBodyBytes), settings);
-  });
-  router.get('/Users/:id', async (ctx) => {
-    await sendRead(ctx, USERS, await getUser(ctx.state.scim.dctx, resourceId(ctx)));
-  });
-  router.post('/Users', async (ctx) => {
-    const input = scimToUserInput(await readResourceBody(ctx, settings));
-    await sendResource(ctx, USERS, 201, await createUser(ctx.state.scim.dctx, input, 'SCIM'));
-  });
-  router.put('/Users/:id', async (ctx) => {
-    const input = scimToUserInput(await readResourceBody(ctx, settings));
-    const user = await replaceUser(ctx.state.scim.dctx, resourceId(ctx), input, {
-      ifMatch: ifMatchVersion(ctx),
-    });
-    await sendResource(ctx, USERS, 200, user);
-  });
+  const router = resourceRouter(USERS, settings);
   router.patch('/Users/:id', async (ctx) => {
     const ops = parsePatchRequest(await readResourceBody(ctx, settings));
     const { dctx, baseUrl } = ctx.state.scim;
@@ -79,10 +58,6 @@ export function userRoutes(settings: ScimSettings): Router<ScimState> {
       { ifMatch: ifMatchVersion(ctx) },
     );
     await sendPatched(ctx, USERS, user);
-  });
-  router.delete('/Users/:id', async (ctx) => {
-    await deleteUser(ctx.state.scim.dctx, resourceId(ctx), { ifMatch: ifMatchVersion(ctx) });
-    ctx.status = 204;
   });
   return router;
 }
