@@ -36,10 +36,14 @@ function integer(source: Record<string, unknown>, name: string): number | undefi
   return Number(raw);
 }
 
+/**
+ * An attribute list: a comma-separated string, a repeated query parameter or a .search body's
+ * array (RFC 7644 §3.4.3), every entry kept.
+ */
 function list(source: Record<string, unknown>, name: string): string[] | undefined {
-  const v = param(source, name);
-  if (Array.isArray(v) || typeof v === 'string') return parseAttributeList(v as string | string[]);
-  const raw = Object.entries(source).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+  const key = Object.keys(source).find((k) => k.toLowerCase() === name.toLowerCase());
+  const raw = key === undefined ? undefined : source[key];
+  if (typeof raw === 'string') return parseAttributeList(raw);
   return Array.isArray(raw) ? parseAttributeList(raw.map(String)) : undefined;
 }
 

@@ -75,13 +75,16 @@ export function resourceRouter<R extends StoredResource, I>(
     await sendRead(ctx, type, await type.get(ctx.state.scim.dctx, resourceId(ctx)));
   });
   router.post(path, async (ctx) => {
+    const projection = projectionOf(ctx);
     const input = type.input(await readResourceBody(ctx, settings));
-    await sendResource(ctx, type, 201, await type.create(ctx.state.scim.dctx, input));
+    await sendResource(ctx, type, 201, await type.create(ctx.state.scim.dctx, input), projection);
   });
   router.put(`${path}/:id`, async (ctx) => {
+    const projection = projectionOf(ctx);
     const input = type.input(await readResourceBody(ctx, settings));
     const { dctx } = ctx.state.scim;
-    await sendResource(ctx, type, 200, await type.replace(dctx, resourceId(ctx), input, ifMatchVersion(ctx)));
+    const replaced = await type.replace(dctx, resourceId(ctx), input, ifMatchVersion(ctx));
+    await sendResource(ctx, type, 200, replaced, projection);
   });
   router.delete(`${path}/:id`, async (ctx) => {
     await type.remove(ctx.state.scim.dctx, resourceId(ctx), ifMatchVersion(ctx));
@@ -90,8 +93,12 @@ export function resourceRouter<R extends StoredResource, I>(
   return router;
 }
 
-/** `attributes` / `excludedAttributes` of the query string (RFC 7644 §3.9), for one-resource answers. */
-function projectionOf(ctx: ScimContext): ProjectionOptions {
+/**
+ * `attributes` / `excludedAttributes` of the query string (RFC 7644 §3.9), for one-resource
+ * answers. A write reads it before it changes anything, so a bad query string is a 400 that
+ * changed nothing.
+ */
+export function projectionOf(ctx: ScimContext): ProjectionOptions {
   return readListParams({ ...ctx.query }, 1).projection;
 }
 
@@ -144,8 +151,8 @@ export async function sendPatched<R extends StoredResource>(
   ctx: ScimContext,
   type: ResourceType<R>,
   resource: R,
+  projection: ProjectionOptions,
 ): Promise<void> {
-  const projection = projectionOf(ctx);
   if (projection.attributes || projection.excludedAttributes) {
     return sendResource(ctx, type, 200, resource, projection);
   }

@@ -17,7 +17,13 @@ import { toGroupCommands } from '../../protocol/patch/group-patch';
 import { parsePatchRequest } from '../../protocol/patch/patch-op';
 import { project, type ProjectionOptions } from '../../protocol/projection';
 import { wantsMembers } from '../projection-needs';
-import { readResourceBody, resourceRouter, sendPatched, type ResourceType } from '../resource-type';
+import {
+  projectionOf,
+  readResourceBody,
+  resourceRouter,
+  sendPatched,
+  type ResourceType,
+} from '../resource-type';
 
 /** Groups as projected SCIM JSON; their members are read (in one query) only if projected. */
 async function groupsToScim(
@@ -58,6 +64,7 @@ export const GROUPS: ResourceType<GroupRecord, GroupInput> = {
 export function groupRoutes(settings: ScimSettings): Router<ScimState> {
   const router = resourceRouter(GROUPS, settings);
   router.patch('/Groups/:id', async (ctx) => {
+    const projection = projectionOf(ctx);
     const commands = toGroupCommands(
       parsePatchRequest(await readResourceBody(ctx, settings)),
       resourceId(ctx),
@@ -65,7 +72,7 @@ export function groupRoutes(settings: ScimSettings): Router<ScimState> {
     const group = await changeGroup(ctx.state.scim.dctx, resourceId(ctx), commands, {
       ifMatch: ifMatchVersion(ctx),
     });
-    await sendPatched(ctx, GROUPS, group);
+    await sendPatched(ctx, GROUPS, group, projection);
   });
   return router;
 }

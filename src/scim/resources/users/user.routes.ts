@@ -11,7 +11,13 @@ import { parsePatchRequest } from '../../protocol/patch/patch-op';
 import { project, type ProjectionOptions } from '../../protocol/projection';
 import { scimToUserInput, userGroupsToScim, userToScim } from '../../protocol/user-mapper';
 import { wantsGroups } from '../projection-needs';
-import { readResourceBody, resourceRouter, sendPatched, type ResourceType } from '../resource-type';
+import {
+  projectionOf,
+  readResourceBody,
+  resourceRouter,
+  sendPatched,
+  type ResourceType,
+} from '../resource-type';
 
 /** Users as projected SCIM JSON; `groups` (returned: request) is read only when asked for. */
 async function usersToScim(
@@ -49,6 +55,7 @@ export const USERS: ResourceType<UserRecord, UserInput> = {
 export function userRoutes(settings: ScimSettings): Router<ScimState> {
   const router = resourceRouter(USERS, settings);
   router.patch('/Users/:id', async (ctx) => {
+    const projection = projectionOf(ctx);
     const ops = parsePatchRequest(await readResourceBody(ctx, settings));
     const { dctx, baseUrl } = ctx.state.scim;
     const user = await updateUser(
@@ -57,7 +64,7 @@ export function userRoutes(settings: ScimSettings): Router<ScimState> {
       (current) => scimToUserInput(applyUserPatch(userToScim(current, baseUrl), ops)),
       { ifMatch: ifMatchVersion(ctx) },
     );
-    await sendPatched(ctx, USERS, user);
+    await sendPatched(ctx, USERS, user, projection);
   });
   return router;
 }
