@@ -15,6 +15,8 @@ import {
   type ScimState,
 } from '../http/scim-state';
 import { listResponse } from '../protocol/list-response';
+import { parsePatchRequest } from '../protocol/patch/patch-op';
+import type { PatchOperation } from '../protocol/patch/types';
 import type { ProjectionOptions } from '../protocol/projection';
 import { resourceLocation } from '../protocol/schemas';
 
@@ -54,12 +56,19 @@ export interface ResourceType<R extends StoredResource, I = unknown> {
   replace(dctx: DirectoryContext, id: string, input: I, ifMatch: number | undefined): Promise<R>;
   /** Deletes one; `ifMatch` is the version an If-Match header requires, if any. */
   remove(dctx: DirectoryContext, id: string, ifMatch: number | undefined): Promise<void>;
+  /** Applies PATCH operations (RFC 7644 §3.5.2) the way this type stores changes. */
+  patch(
+    scim: ScimRequest,
+    id: string,
+    ops: readonly PatchOperation[],
+    ifMatch: number | undefined,
+  ): Promise<R>;
 }
 
 /**
- * A router with the routes every resource type answers alike (RFC 7644 §3): GET /<endpoint> and
- * POST /<endpoint>/.search (a page), POST /<endpoint> (create), and GET (or 304), PUT and DELETE
- * /<endpoint>/:id. PATCH differs by type; the type's module adds it.
+ * A router with the routes of a resource type (RFC 7644 §3): GET /<endpoint> and
+ * POST /<endpoint>/.search (a page), POST /<endpoint> (create), and GET (or 304), PUT, PATCH and
+ * DELETE /<endpoint>/:id.
  */
 export function resourceRouter<R extends StoredResource, I>(
   type: ResourceType<R, I>,
@@ -86,6 +95,12 @@ export function resourceRouter<R extends StoredResource, I>(
     const replaced = await type.replace(dctx, resourceId(ctx), input, ifMatchVersion(ctx));
     await sendResource(ctx, type, 200, replaced, projection);
   });
+  router.patch(`${path}/:id`, async (ctx) => {
+    const projection = projectionOf(ctx);
+    const ops = parsePatchRequest(await readResourceBody(ctx, settings));
+    const patched = await type.patch(ctx.state.scim, resourceId(ctx), ops, ifMatchVersion(ctx));
+    await sendPatched(ctx, type, patched, projection);
+  });
   router.delete(`${path}/:id`, async (ctx) => {
     await type.remove(ctx.state.scim.dctx, resourceId(ctx), ifMatchVersion(ctx));
     ctx.status = 204;
@@ -98,12 +113,12 @@ export function resourceRouter<R extends StoredResource, I>(
  * answers. A write reads it before it changes anything, so a bad query string is a 400 that
  * changed nothing.
  */
-export function projectionOf(ctx: ScimContext): ProjectionOptions {
+function projectionOf(ctx: ScimContext): ProjectionOptions {
   return readListParams({ ...ctx.query }, 1).projection;
 }
 
 /** Reads the JSON body of a create, replace or patch, and keeps it for the provisioning log. */
-export async function readResourceBody(ctx: ScimContext, settings: ScimSettings): Promise<unknown> {
+async function readResourceBody(ctx: ScimContext, settings: ScimSettings): Promise<unknown> {
   const body = await readJsonBody(ctx, settings.maxBodyBytes);
   ctx.state.scim.body = body;
   return body;
@@ -147,7 +162,7 @@ async function sendRead<R extends StoredResource>(
  * Microsoft's Postman collection expects it). A client that names attributes gets 200 with the
  * projected resource.
  */
-export async function sendPatched<R extends StoredResource>(
+async function sendPatched<R extends StoredResource>(
   ctx: ScimContext,
   type: ResourceType<R>,
   resource: R,

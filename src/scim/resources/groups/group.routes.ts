@@ -9,21 +9,13 @@ import {
 import { listGroups } from '../../../domain/groups/group.queries';
 import type { GroupInput, GroupRecord } from '../../../domain/groups/group.types';
 import { listDirectMembersOf } from '../../../domain/memberships/membership.service';
-import { ifMatchVersion } from '../../http/etag';
 import { LARGE_PAGE, mapInSlices } from '../../http/large-page';
-import { resourceId, type ScimRequest, type ScimSettings, type ScimState } from '../../http/scim-state';
+import { type ScimRequest, type ScimSettings, type ScimState } from '../../http/scim-state';
 import { groupToScim, scimToGroupInput } from '../../protocol/group-mapper';
 import { toGroupCommands } from '../../protocol/patch/group-patch';
-import { parsePatchRequest } from '../../protocol/patch/patch-op';
 import { project, type ProjectionOptions } from '../../protocol/projection';
 import { wantsMembers } from '../projection-needs';
-import {
-  projectionOf,
-  readResourceBody,
-  resourceRouter,
-  sendPatched,
-  type ResourceType,
-} from '../resource-type';
+import { resourceRouter, type ResourceType } from '../resource-type';
 
 /** Groups as projected SCIM JSON; their members are read (in one query) only if projected. */
 async function groupsToScim(
@@ -55,24 +47,10 @@ export const GROUPS: ResourceType<GroupRecord, GroupInput> = {
   create: (dctx, input) => createGroup(dctx, input, 'SCIM'),
   replace: (dctx, id, input, ifMatch) => replaceGroup(dctx, id, input, { ifMatch }),
   remove: (dctx, id, ifMatch) => deleteGroup(dctx, id, { ifMatch }),
+  patch: ({ dctx }, id, ops, ifMatch) => changeGroup(dctx, id, toGroupCommands(ops, id), { ifMatch }),
 };
 
-/**
- * /Groups routes: those every type has, and PATCH as delta commands that never read or return
- * the member list.
- */
+/** /Groups routes (RFC 7644 §3); PATCH becomes delta commands that never read the member list. */
 export function groupRoutes(settings: ScimSettings): Router<ScimState> {
-  const router = resourceRouter(GROUPS, settings);
-  router.patch('/Groups/:id', async (ctx) => {
-    const projection = projectionOf(ctx);
-    const commands = toGroupCommands(
-      parsePatchRequest(await readResourceBody(ctx, settings)),
-      resourceId(ctx),
-    );
-    const group = await changeGroup(ctx.state.scim.dctx, resourceId(ctx), commands, {
-      ifMatch: ifMatchVersion(ctx),
-    });
-    await sendPatched(ctx, GROUPS, group, projection);
-  });
-  return router;
+  return resourceRouter(GROUPS, settings);
 }

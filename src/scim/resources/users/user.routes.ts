@@ -3,21 +3,13 @@ import { groupsOfUsers } from '../../../domain/memberships/membership.graph';
 import { listUsers } from '../../../domain/users/user.queries';
 import { createUser, deleteUser, getUser, replaceUser, updateUser } from '../../../domain/users/user.service';
 import type { UserInput, UserRecord } from '../../../domain/users/user.types';
-import { ifMatchVersion } from '../../http/etag';
 import { LARGE_PAGE, mapInSlices } from '../../http/large-page';
-import { resourceId, type ScimRequest, type ScimSettings, type ScimState } from '../../http/scim-state';
+import { type ScimRequest, type ScimSettings, type ScimState } from '../../http/scim-state';
 import { applyUserPatch } from '../../protocol/patch/apply-user-patch';
-import { parsePatchRequest } from '../../protocol/patch/patch-op';
 import { project, type ProjectionOptions } from '../../protocol/projection';
 import { scimToUserInput, userGroupsToScim, userToScim } from '../../protocol/user-mapper';
 import { wantsGroups } from '../projection-needs';
-import {
-  projectionOf,
-  readResourceBody,
-  resourceRouter,
-  sendPatched,
-  type ResourceType,
-} from '../resource-type';
+import { resourceRouter, type ResourceType } from '../resource-type';
 
 /** Users as projected SCIM JSON; `groups` (returned: request) is read only when asked for. */
 async function usersToScim(
@@ -49,22 +41,13 @@ export const USERS: ResourceType<UserRecord, UserInput> = {
   create: (dctx, input) => createUser(dctx, input, 'SCIM'),
   replace: (dctx, id, input, ifMatch) => replaceUser(dctx, id, input, { ifMatch }),
   remove: (dctx, id, ifMatch) => deleteUser(dctx, id, { ifMatch }),
+  patch: ({ dctx, baseUrl }, id, ops, ifMatch) =>
+    updateUser(dctx, id, (current) => scimToUserInput(applyUserPatch(userToScim(current, baseUrl), ops)), {
+      ifMatch,
+    }),
 };
 
-/** /Users routes (RFC 7644 §3): those every type has, and PATCH applied to the user's SCIM form. */
+/** /Users routes (RFC 7644 §3); PATCH is applied to the user's SCIM form and stored as a change. */
 export function userRoutes(settings: ScimSettings): Router<ScimState> {
-  const router = resourceRouter(USERS, settings);
-  router.patch('/Users/:id', async (ctx) => {
-    const projection = projectionOf(ctx);
-    const ops = parsePatchRequest(await readResourceBody(ctx, settings));
-    const { dctx, baseUrl } = ctx.state.scim;
-    const user = await updateUser(
-      dctx,
-      resourceId(ctx),
-      (current) => scimToUserInput(applyUserPatch(userToScim(current, baseUrl), ops)),
-      { ifMatch: ifMatchVersion(ctx) },
-    );
-    await sendPatched(ctx, USERS, user, projection);
-  });
-  return router;
+  return resourceRouter(USERS, settings);
 }
