@@ -312,9 +312,8 @@ function prefixPaths(parent: AttrPath, filter: Filter): Filter {
     case 'compare':
     case 'in':
       if (filter.path.sub !== undefined || filter.path.schema !== undefined) {
-        throw invalid(
-          `Unknown attribute "${formatAttrPath(parent)}.${formatAttrPath(filter.path)}" in filter`,
-        );
+        const name = `${formatAttrPath(parent)}.${formatAttrPath(filter.path)}`;
+        throw invalid(`Unknown attribute "${name}" in filter`, name);
       }
       return { ...filter, path: { ...parent, sub: filter.path.attr } };
     case 'valuePath':
