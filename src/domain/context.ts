@@ -2,8 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 
 /** Who is acting: recorded on every audit event. */
 export interface Actor {
-  readonly kind: 'operator' | 'scim' | 'apiKey' | 'jwt' | 'system';
-  /** Credential id, JWT subject, or "operator"/"system". Never a secret. */
+  readonly kind: 'operator' | 'scim' | 'apiKey' | 'jwt' | 'session' | 'system';
+  /** Credential id, JWT subject, console session id, or "operator"/"system". Never a secret. */
   readonly id: string;
 }
 

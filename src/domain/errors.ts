@@ -19,6 +19,9 @@ export const DOMAIN_ERROR_CODES = [
   'FORBIDDEN',
   'UNAVAILABLE',
   'TOO_MANY_REQUESTS',
+  'SETUP_LINK_INVALID',
+  'SETUP_LINK_USED',
+  'SETUP_LINK_EXPIRED',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -29,6 +29,9 @@ export function graphqlCode(code: DomainErrorCode): string {
     case 'GROUP_NAME_TAKEN':
     case 'MEMBERSHIP_CYCLE':
     case 'VERSION_MISMATCH':
+    case 'SETUP_LINK_INVALID':
+    case 'SETUP_LINK_USED':
+    case 'SETUP_LINK_EXPIRED':
       return code;
     case 'UNAUTHENTICATED':
     case 'FORBIDDEN':

@@ -33,6 +33,10 @@ export function domainToScim(err: DomainError): ScimError {
         `${message} Read the resource again and retry with its current ETag.`,
       );
     case 'UNAUTHENTICATED':
+    case 'SETUP_LINK_INVALID':
+    case 'SETUP_LINK_USED':
+    case 'SETUP_LINK_EXPIRED':
+      // Console setup links are redeemed over GraphQL only; should one reach SCIM, it is a failed sign-in.
       return new ScimError(401, undefined, message);
     case 'FORBIDDEN':
       return new ScimError(403, undefined, message);

@@ -22,11 +22,13 @@ describe('migrations', () => {
     expect(await tables()).toEqual([
       'app_user',
       'audit_event',
+      'console_session',
       'credential',
       'group',
       'membership',
       'provisioning_log',
       'role',
+      'setup_link',
       'tenant',
       'user_role',
     ]);
@@ -38,7 +40,7 @@ describe('migrations', () => {
     expect(await tables()).toEqual([]);
     const applied = await migrateUp(db.orm);
     expect(applied).toEqual(migrationsList.map((m) => m.name));
-    expect(await tables()).toHaveLength(9);
+    expect(await tables()).toHaveLength(11);
   });
 
   it('apply nothing when the database is up to date', async () => {

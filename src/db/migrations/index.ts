@@ -3,6 +3,7 @@ import { Migration20261126000000_initial } from './Migration20261126000000_initi
 import { Migration20261126010000_provisioning_log } from './Migration20261126010000_provisioning_log';
 import { Migration20261126020000_membership_nesting_index } from './Migration20261126020000_membership_nesting_index';
 import { Migration20261126030000_credential_prefix_index } from './Migration20261126030000_credential_prefix_index';
+import { Migration20261207010000_console_sessions } from './Migration20261207010000_console_sessions';
 
 /** Every migration, in order. Add new ones here. */
 export const migrationsList: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261126030000_credential_prefix_index',
     class: Migration20261126030000_credential_prefix_index,
   },
+  { name: 'Migration20261207010000_console_sessions', class: Migration20261207010000_console_sessions },
 ];

@@ -1,7 +1,7 @@
 import type { OperatorContext } from '../context';
 import { pgArray, sql, type SqlFragment } from '../sql';
 
-export type ResourceType = 'Tenant' | 'User' | 'Group' | 'Role' | 'Credential';
+export type ResourceType = 'Tenant' | 'User' | 'Group' | 'Role' | 'Credential' | 'SetupLink';
 
 export interface AuditEntry {
   tenantId: string | null;

@@ -2,8 +2,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const PREFIX_LENGTH = 16;
 
-/** A new random secret with a recognisable kind marker (`cpd_scim_…`, `cpd_key_…`). */
-export function generateSecret(marker: 'scim' | 'key'): string {
+/** A new random secret with a recognisable kind marker (`cpd_scim_…`, `cpd_key_…`, `cpd_session_…`, `cpd_setup_…`). */
+export function generateSecret(marker: 'scim' | 'key' | 'session' | 'setup'): string {
   return `cpd_${marker}_${randomBytes(32).toString('base64url')}`;
 }
 
