@@ -4,6 +4,7 @@ import { isUuid } from '../domain/sql';
 import type { UsageRecorder } from '../http/auth/usage';
 import { scimAuth } from './http/auth';
 import type { CredentialCache } from './http/credential-cache';
+import { classifyRequest } from './http/provisioning-activity';
 import type { ProvisioningWriter } from './http/provisioning-writer';
 import { sendScimError } from './http/respond';
 import type { ScimContext, ScimSettings, ScimState } from './http/scim-state';
@@ -56,16 +57,22 @@ function scimErrorsAndLog(deps: ScimDeps): RouterMiddleware<ScimState> {
     // URL, if that tenant exists (the insert skips others).
     const tenantId = scim?.dctx.tenantId ?? urlTenant(ctx);
     if (tenantId) {
+      const path = ctx.path.replace(/^\/scim\/v2\/[^/]+/i, '') || '/';
+      const filter = typeof ctx.query.filter === 'string' ? ctx.query.filter : undefined;
       const entry = {
         tenantId,
         requestId: ctx.state.requestId,
         method: ctx.method,
-        path: ctx.path.replace(/^\/scim\/v2\/[^/]+/i, '') || '/',
+        path,
         status: ctx.status,
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
         errorDetail,
         warnings: scim?.dctx.warnings ?? [],
         operations: scim?.body === undefined ? null : redactForLog(scim.body),
+        ...classifyRequest({ method: ctx.method, path, status: ctx.status, filter, scim }),
+        credentialId: scim?.credentialId ?? null,
+        // Parsed and redacted by the writer, off the request path.
+        responseBody: ctx.body,
       };
       deps.provisioning.write(entry);
     }

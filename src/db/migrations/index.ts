@@ -4,6 +4,7 @@ import { Migration20261126010000_provisioning_log } from './Migration20261126010
 import { Migration20261126020000_membership_nesting_index } from './Migration20261126020000_membership_nesting_index';
 import { Migration20261126030000_credential_prefix_index } from './Migration20261126030000_credential_prefix_index';
 import { Migration20261207010000_console_sessions } from './Migration20261207010000_console_sessions';
+import { Migration20261207020000_provisioning_activity } from './Migration20261207020000_provisioning_activity';
 
 /** Every migration, in order. Add new ones here. */
 export const migrationsList: MigrationObject[] = [
@@ -18,4 +19,8 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261126030000_credential_prefix_index,
   },
   { name: 'Migration20261207010000_console_sessions', class: Migration20261207010000_console_sessions },
+  {
+    name: 'Migration20261207020000_provisioning_activity',
+    class: Migration20261207020000_provisioning_activity,
+  },
 ];

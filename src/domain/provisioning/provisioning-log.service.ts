@@ -12,7 +12,22 @@ export interface ProvisioningLogInput {
   warnings: readonly string[];
   /** The request's changes, secrets already removed. */
   operations: unknown;
+  /** What the request did, as the SCIM route classified it (see provisioning-activity.ts). */
+  operation?: ProvisioningOperation | null;
+  resourceType?: ProvisioningResourceType | null;
+  resourceId?: string | null;
+  /** userName or displayName of the resource; a DELETE's is taken from the resource's earlier entries. */
+  resourceName?: string | null;
+  /** The SCIM token that authenticated the request. */
+  credentialId?: string | null;
+  /** Entra's Test Connection: a userName filter for a random GUID, answered 200 with no results. */
+  testConnection?: boolean;
+  /** The response body as sent (JSON text); parsed, redacted and truncated by the writer, off the request path. */
+  responseBody?: unknown;
 }
+
+export type ProvisioningOperation = 'CREATE' | 'UPDATE' | 'DISABLE' | 'DELETE' | 'READ';
+export type ProvisioningResourceType = 'USER' | 'GROUP';
 
 export interface ProvisioningLogRecord extends ProvisioningLogInput {
   id: string;
@@ -20,7 +35,9 @@ export interface ProvisioningLogRecord extends ProvisioningLogInput {
 }
 
 const SECRET_KEYS = /^(password|secret|token|authorization|x509certificates)$/i;
-const MAX_LOGGED_JSON = 64 * 1024;
+const MAX_LOGGED_JSON = 16 * 1024;
+/** Response bodies longer than this are not parsed for a preview (a page of 100 users is ~100 kB). */
+const MAX_PARSED_RESPONSE = 1024 * 1024;
 
 // eslint-disable-next-line no-control-regex -- NUL is exactly what must be found
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -55,6 +72,18 @@ export function redactForLog(body: unknown): unknown {
     : { truncated: true, bytes: text.length, preview: text.slice(0, 2048) };
 }
 
+/** A response body (JSON text as sent) for the log: redacted and truncated like a request body. */
+export function responseForLog(body: unknown): unknown {
+  if (body === null || body === undefined || body === '') return null;
+  if (typeof body !== 'string') return redactForLog(body);
+  if (body.length > MAX_PARSED_RESPONSE) return { truncated: true, bytes: body.length };
+  try {
+    return redactForLog(JSON.parse(body));
+  } catch {
+    return redactForLog(body.length <= MAX_LOGGED_JSON ? body : body.slice(0, 2048));
+  }
+}
+
 /**
  * Appends entries to tenants' provisioning logs in one INSERT. An entry for a tenant id that does
  * not exist (a request that failed authentication with a made-up Provisioning URL) is skipped;
@@ -67,6 +96,9 @@ export async function recordProvisioningBatch(
   entries: readonly ProvisioningLogInput[],
 ): Promise<void> {
   if (entries.length === 0) return;
+  // A DELETE names only an id: its name comes from an earlier entry for that id, in this batch
+  // (below) or already stored (in the statement).
+  const names = new Map<string, string>();
   const rows = entries.map((e) => ({
     tenant_id: e.tenantId,
     request_id: e.requestId,
@@ -77,18 +109,41 @@ export async function recordProvisioningBatch(
     error_detail: e.errorDetail === null ? null : storableText(e.errorDetail),
     warnings: e.warnings.map(storableText),
     operations: e.operations ?? null,
+    operation: e.operation ?? null,
+    resource_type: e.resourceType ?? null,
+    resource_id: e.resourceId ? storableText(e.resourceId) : null,
+    resource_name: nameInBatch(names, e),
+    response_body: responseForLog(e.responseBody),
+    credential_id: e.credentialId ?? null,
+    test_connection: e.testConnection ?? false,
   }));
   await query(
     em,
-    sql`insert into provisioning_log (tenant_id, request_id, method, path, status, duration_ms, error_detail, warnings, operations)
-     select x.tenant_id, request_id, method, path, status, duration_ms, error_detail, coalesce(warnings, '{}'), operations
+    sql`insert into provisioning_log (tenant_id, request_id, method, path, status, duration_ms, error_detail, warnings, operations,
+       operation, resource_type, resource_id, resource_name, response_body, credential_id, test_connection)
+     select x.tenant_id, request_id, method, path, status, duration_ms, error_detail, coalesce(warnings, '{}'), operations,
+       operation, resource_type, resource_id,
+       coalesce(x.resource_name, case when x.resource_id is not null then (select p.resource_name from provisioning_log p
+         where p.tenant_id = x.tenant_id and p.resource_id = x.resource_id and p.resource_name is not null
+         order by p.id desc limit 1) end),
+       response_body, credential_id, coalesce(test_connection, false)
      from rows from (jsonb_to_recordset(${json(rows)}::jsonb) as (tenant_id uuid, request_id text, method text, path text,
-       status smallint, duration_ms real, error_detail text, warnings text[], operations jsonb)) with ordinality
-       as x(tenant_id, request_id, method, path, status, duration_ms, error_detail, warnings, operations, n)
+       status smallint, duration_ms real, error_detail text, warnings text[], operations jsonb, operation text,
+       resource_type text, resource_id text, resource_name text, response_body jsonb, credential_id uuid,
+       test_connection boolean)) with ordinality
+       as x(tenant_id, request_id, method, path, status, duration_ms, error_detail, warnings, operations, operation,
+         resource_type, resource_id, resource_name, response_body, credential_id, test_connection, n)
      where exists (select 1 from tenant t where t.id = x.tenant_id)
      order by x.n`,
     PREPARE,
   );
+}
+
+function nameInBatch(names: Map<string, string>, e: ProvisioningLogInput): string | null {
+  const key = e.resourceId ? `${e.tenantId}/${e.resourceId.toLowerCase()}` : undefined;
+  const name = e.resourceName ? storableText(e.resourceName) : null;
+  if (key && name) names.set(key, name);
+  return name ?? (key ? (names.get(key) ?? null) : null);
 }
 
 /** Appends one entry to a tenant's provisioning log. */

@@ -12,6 +12,10 @@ export interface ScimRequest {
   body?: unknown;
   /** Credential that authenticated the request. */
   credentialId: string;
+  /** The resource the request read or changed, once the route knows it (for the provisioning log). */
+  touched?: { id: string; name?: string };
+  /** totalResults of a list the request answered (for the provisioning log's Test Connection check). */
+  listed?: number;
 }
 
 /** State of a SCIM request once its tenant token is verified. */

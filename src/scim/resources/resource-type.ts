@@ -37,6 +37,8 @@ export interface ResourceType<R extends StoredResource, I = unknown> {
   readonly kind: ResourceKind;
   /** The endpoint under the tenant's base URL (Location, meta.location). */
   readonly endpoint: 'Users' | 'Groups';
+  /** What a person calls the resource (userName, displayName), for the provisioning log. */
+  nameOf(resource: R): string;
   /** One page of the tenant's resources: filter, sort and paging in PostgreSQL. */
   list(dctx: DirectoryContext, request: ListRequest): Promise<ListResult<R>>;
   /** Projected SCIM JSON of `items`, in order; related resources are read only when projected. */
@@ -81,24 +83,29 @@ export function resourceRouter<R extends StoredResource, I>(
     await searchResources(ctx, type, await readSearchBody(ctx, settings.maxBodyBytes), settings);
   });
   router.get(`${path}/:id`, async (ctx) => {
-    await sendRead(ctx, type, await type.get(ctx.state.scim.dctx, resourceId(ctx)));
+    await sendRead(ctx, type, touch(ctx, type, await type.get(ctx.state.scim.dctx, resourceId(ctx))));
   });
   router.post(path, async (ctx) => {
     const projection = projectionOf(ctx);
     const input = type.input(await readResourceBody(ctx, settings));
-    await sendResource(ctx, type, 201, await type.create(ctx.state.scim.dctx, input), projection);
+    const created = touch(ctx, type, await type.create(ctx.state.scim.dctx, input));
+    await sendResource(ctx, type, 201, created, projection);
   });
   router.put(`${path}/:id`, async (ctx) => {
     const projection = projectionOf(ctx);
     const input = type.input(await readResourceBody(ctx, settings));
     const { dctx } = ctx.state.scim;
-    const replaced = await type.replace(dctx, resourceId(ctx), input, ifMatchVersion(ctx));
+    const replaced = touch(ctx, type, await type.replace(dctx, resourceId(ctx), input, ifMatchVersion(ctx)));
     await sendResource(ctx, type, 200, replaced, projection);
   });
   router.patch(`${path}/:id`, async (ctx) => {
     const projection = projectionOf(ctx);
     const ops = parsePatchRequest(await readResourceBody(ctx, settings));
-    const patched = await type.patch(ctx.state.scim, resourceId(ctx), ops, ifMatchVersion(ctx));
+    const patched = touch(
+      ctx,
+      type,
+      await type.patch(ctx.state.scim, resourceId(ctx), ops, ifMatchVersion(ctx)),
+    );
     await sendPatched(ctx, type, patched, projection);
   });
   router.delete(`${path}/:id`, async (ctx) => {
@@ -106,6 +113,12 @@ export function resourceRouter<R extends StoredResource, I>(
     ctx.status = 204;
   });
   return router;
+}
+
+/** Notes the resource a request read or changed, for the provisioning log. */
+function touch<R extends StoredResource>(ctx: ScimContext, type: ResourceType<R>, resource: R): R {
+  ctx.state.scim.touched = { id: resource.id, name: type.nameOf(resource) };
+  return resource;
 }
 
 /**
@@ -185,6 +198,7 @@ async function searchResources<R extends StoredResource>(
   const params = readListParams(source, settings.maxResults);
   await asExpensive(ctx, type.isLarge(params), async () => {
     const page = await type.list(ctx.state.scim.dctx, params.request);
+    ctx.state.scim.listed = page.total;
     const resources = await type.render(ctx.state.scim, page.items, params.projection);
     await sendListResponse(ctx, listResponse(resources, pageOf(params, page)));
   });

@@ -37,6 +37,7 @@ async function groupsToScim(
 export const GROUPS: ResourceType<GroupRecord, GroupInput> = {
   kind: 'Group',
   endpoint: 'Groups',
+  nameOf: (g) => g.displayName,
   list: listGroups,
   render: groupsToScim,
   // A page of groups with their members can carry many member references even when short.

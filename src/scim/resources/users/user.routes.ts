@@ -33,6 +33,7 @@ async function usersToScim(
 export const USERS: ResourceType<UserRecord, UserInput> = {
   kind: 'User',
   endpoint: 'Users',
+  nameOf: (u) => u.userName,
   list: listUsers,
   render: usersToScim,
   isLarge: (params) => params.request.count > LARGE_PAGE,
