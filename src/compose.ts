@@ -145,6 +145,7 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
     middleware: await graphqlMiddleware({
       server: graphqlServer,
       authenticate,
+      adminToken: config.adminToken,
       publicUrl: config.publicUrl,
       ide: config.graphql.ide,
       onIdeMissing: () =>

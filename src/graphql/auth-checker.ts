@@ -16,16 +16,18 @@ export const authChecker: AuthChecker<GraphQLContext, Requirement> = ({ context 
   const ok = requirements.some((req) =>
     req === 'OPERATOR'
       ? principal.kind === 'operator'
-      : principal.kind !== 'operator' &&
-        (principal.scopes.includes(req) ||
+      : principal.kind === 'operator'
+        ? // Acting in a tenant (X-CheckProof-Tenant), the operator has every tenant scope.
+          context.actingTenantId !== undefined
+        : principal.scopes.includes(req) ||
           // Writing and administering imply reading.
           (req === 'DIRECTORY_READ' &&
-            principal.scopes.some((s) => s === 'DIRECTORY_WRITE' || s === 'TENANT_ADMIN'))),
+            principal.scopes.some((s) => s === 'DIRECTORY_WRITE' || s === 'TENANT_ADMIN')),
   );
   if (!ok) {
     const hint =
       principal.kind === 'operator' && !requirements.includes('OPERATOR')
-        ? ' The operator token manages tenants and issues API keys; use a tenant API key or JWT.'
+        ? ' The operator token manages tenants and issues API keys; use a tenant API key or JWT, or name the tenant in X-CheckProof-Tenant.'
         : '';
     throw new GraphQLError(`This operation needs ${requirements.join(' or ')}.${hint}`, {
       extensions: { code: 'FORBIDDEN' },

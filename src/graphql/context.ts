@@ -1,5 +1,6 @@
 import type { DbSession, DirectoryContext, OperatorContext } from '../domain/context';
 import type { AuthOutcome, Principal } from '../http/auth/principal';
+import type { SessionCookie } from '../http/auth/session';
 import type { Logger } from '../http/logger';
 import { GraphQLError } from 'graphql';
 
@@ -10,6 +11,15 @@ export interface GraphQLContext {
   log: Logger;
   em: DbSession;
   publicUrl: string;
+  /**
+   * The tenant the operator acts in (X-CheckProof-Tenant, checked to exist before execution);
+   * tenant-scoped fields then run there with every scope.
+   */
+  actingTenantId?: string;
+  /** Whether a token is ADMIN_TOKEN (constant time), for signIn. */
+  isAdminToken: (token: string) => boolean;
+  /** The console's session cookie, for signIn, redeemSetupLink and signOut. */
+  session: SessionCookie;
   /** Per-request caches (dataloaders), created lazily by resolvers. */
   loaders: Map<string, unknown>;
   /**
@@ -38,9 +48,12 @@ export function operatorCtx(ctx: GraphQLContext): OperatorContext {
 /** A domain context inside the caller's tenant; the tenant always comes from the credential. */
 export function tenantCtx(ctx: GraphQLContext): DirectoryContext {
   const p = principalOf(ctx);
+  const base = { em: ctx.em, requestId: ctx.requestId, log: ctx.log, warnings: [] };
   if (p.kind === 'operator') {
+    if (ctx.actingTenantId)
+      return { ...base, tenantId: ctx.actingTenantId, actor: { kind: 'operator', id: 'operator' } };
     throw new GraphQLError(
-      'The operator token manages tenants; use a tenant API key or JWT for directory data.',
+      'The operator token manages tenants; use a tenant API key or JWT for directory data, or name the tenant in X-CheckProof-Tenant.',
       {
         extensions: { code: 'FORBIDDEN' },
       },
@@ -49,6 +62,8 @@ export function tenantCtx(ctx: GraphQLContext): DirectoryContext {
   const actor =
     p.kind === 'apiKey'
       ? { kind: 'apiKey' as const, id: p.credentialId }
-      : { kind: 'jwt' as const, id: p.subject };
-  return { tenantId: p.tenantId, actor, em: ctx.em, requestId: ctx.requestId, log: ctx.log, warnings: [] };
+      : p.kind === 'jwt'
+        ? { kind: 'jwt' as const, id: p.subject }
+        : { kind: 'session' as const, id: p.sessionId };
+  return { ...base, tenantId: p.tenantId, actor };
 }

@@ -5,6 +5,7 @@ import { GroupMutationResolver } from './groups/group.mutations';
 import { GroupResolver } from './groups/group.resolver';
 import { MembershipResolver } from './memberships/membership.resolver';
 import { RoleResolver } from './roles/role.resolver';
+import { SessionResolver } from './console/session.resolver';
 import { TenantResolver } from './tenants/tenant.resolver';
 import { UserMutationResolver } from './users/user.mutations';
 import { UserResolver } from './users/user.resolver';
@@ -21,4 +22,5 @@ export const resolvers: NonEmptyArray<Function> = [
   GroupMutationResolver,
   MembershipResolver,
   RoleResolver,
+  SessionResolver,
 ];

@@ -7,13 +7,17 @@ import { releaseSlots } from '../graphql/admission';
 import type { GraphQLContext } from '../graphql/context';
 import { domainHttpError } from '../graphql/errors';
 import { ideMiddleware } from '../graphql/ide/ide';
-import type { Authenticator } from './auth/authenticate';
+import { actingTenant, TENANT_HEADER } from './auth/acting-tenant';
+import { safeEqual, type Authenticator } from './auth/authenticate';
 import type { AuthOutcome } from './auth/principal';
+import { authenticateSession, csrfRefusal, SESSION_COOKIE, sessionCookie } from './auth/session';
 import type { RequestState } from './state';
 
 export interface GraphQLMountOptions {
   server: ApolloServer<GraphQLContext>;
   authenticate: Authenticator;
+  /** ADMIN_TOKEN, which signIn compares in constant time (without it, signIn always fails). */
+  adminToken?: string;
   publicUrl: string;
   maxBodyBytes?: number;
   /** Serve the in-browser IDE at GET /graphql (GRAPHQL_IDE; on outside production by default). */
@@ -37,8 +41,22 @@ export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.
       context: async ({ ctx }: { ctx: Koa.Context }): Promise<GraphQLContext> => {
         const state = ctx.state as RequestState;
         let auth: AuthOutcome;
+        let actingTenantId: string | undefined;
         try {
-          auth = await opts.authenticate(state.em, ctx.get('authorization') || undefined);
+          const authorization = ctx.get('authorization') || undefined;
+          // The console's cookie counts only without an Authorization header, and only on POST
+          // (a query over GET is no CSRF-safe request); the CSRF check ran before the body was read.
+          const cookie =
+            !authorization && ctx.method === 'POST' ? ctx.cookies.get(SESSION_COOKIE) : undefined;
+          auth = cookie
+            ? await authenticateSession(state.em, cookie)
+            : await opts.authenticate(state.em, authorization);
+          actingTenantId = await actingTenant(
+            state.em,
+            auth,
+            ctx.get(TENANT_HEADER) || undefined,
+            state.requestId,
+          );
         } catch (err) {
           // The API key lookup reads the database: UNAVAILABLE becomes 503 + Retry-After, not 500.
           const known = isDomainError(err) ? err : asUnavailable(err);
@@ -47,6 +65,7 @@ export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.
         // For the request's log line and metrics.
         if (auth.status === 'authenticated' && auth.principal.kind !== 'operator')
           state.tenantId = auth.principal.tenantId;
+        else if (actingTenantId) state.tenantId = actingTenantId;
         else if (auth.status === 'rejected') state.errorReason = auth.reason;
         const context: GraphQLContext = {
           auth,
@@ -54,6 +73,9 @@ export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.
           log: state.log,
           em: state.em,
           publicUrl: opts.publicUrl,
+          isAdminToken: (token) => opts.adminToken !== undefined && safeEqual(token, opts.adminToken),
+          session: sessionCookie(ctx, opts.publicUrl),
+          ...(actingTenantId ? { actingTenantId } : {}),
           loaders: new Map(),
           ...(state.enterExpensive ? { enterExpensive: state.enterExpensive } : {}),
         };
@@ -63,8 +85,18 @@ export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.
     } as never,
   );
   const parse = bodyParser({ enableTypes: ['json'], jsonLimit: opts.maxBodyBytes ?? 1024 * 1024 });
+  const publicOrigin = new URL(opts.publicUrl).origin;
   const onlyGraphql: Koa.Middleware<RequestState> = async (ctx, next) => {
     if (ctx.path !== '/graphql') return next();
+    if (ctx.method === 'POST' && !ctx.get('authorization') && ctx.cookies.get(SESSION_COOKIE)) {
+      const refusal = csrfRefusal(ctx, publicOrigin);
+      if (refusal) {
+        ctx.status = 403;
+        ctx.body = { errors: [{ message: `Refused: ${refusal}.`, extensions: { code: 'FORBIDDEN' } }] };
+        ctx.state.errorReason = refusal;
+        return;
+      }
+    }
     try {
       await parse(ctx, async () => undefined);
     } catch (err) {

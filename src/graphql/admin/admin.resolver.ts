@@ -7,14 +7,12 @@ import {
 import { DomainError } from '../../domain/errors';
 import { findTenant } from '../../domain/tenants/tenant.service';
 import { badInput } from '../common/connection';
-import { ApiScope } from '../common/enums';
 import { operatorCtx, principalOf, tenantCtx, type GraphQLContext } from '../context';
 import { scimUrl } from '../urls';
 import {
   ApiKey,
   CreateApiKeyInput,
   CreateApiKeyPayload,
-  PrincipalKind,
   Provisioning,
   RotateScimTokenPayload,
   ScimToken,
@@ -22,21 +20,14 @@ import {
   toScimToken,
   Viewer,
 } from './admin.type';
+import { toViewer } from '../console/viewer';
 
 @Resolver()
 export class AdminResolver {
   @Authorized()
   @Query(() => Viewer, { description: 'Who you are authenticated as, with your scopes.' })
   viewer(@Ctx() ctx: GraphQLContext): Viewer {
-    const p = principalOf(ctx);
-    if (p.kind === 'operator')
-      return { kind: PrincipalKind.OPERATOR, tenantId: null, scopes: [], subject: null };
-    return {
-      kind: p.kind === 'apiKey' ? PrincipalKind.API_KEY : PrincipalKind.JWT,
-      tenantId: p.tenantId,
-      scopes: p.scopes.map((s) => s as ApiScope),
-      subject: p.kind === 'apiKey' ? p.credentialId : p.subject,
-    };
+    return toViewer(principalOf(ctx));
   }
 
   @Authorized('TENANT_ADMIN')
@@ -113,11 +104,12 @@ export class AdminResolver {
     let tenantId: string;
     let actorCtx;
     if (principal.kind === 'operator') {
-      if (!input.tenantId)
-        throw badInput('tenantId is required when the operator creates an API key.', 'tenantId');
+      // Acting in a tenant (X-CheckProof-Tenant), the operator may leave tenantId out.
+      const wanted = input.tenantId ?? ctx.actingTenantId;
+      if (!wanted) throw badInput('tenantId is required when the operator creates an API key.', 'tenantId');
       actorCtx = operatorCtx(ctx);
-      const tenant = await findTenant(actorCtx, input.tenantId);
-      if (!tenant) throw new DomainError('TENANT_NOT_FOUND', `Tenant ${input.tenantId} not found.`);
+      const tenant = await findTenant(actorCtx, wanted);
+      if (!tenant) throw new DomainError('TENANT_NOT_FOUND', `Tenant ${wanted} not found.`);
       tenantId = tenant.id;
     } else {
       actorCtx = tenantCtx(ctx);

@@ -95,6 +95,8 @@ export enum PrincipalKind {
   OPERATOR = 'OPERATOR',
   API_KEY = 'API_KEY',
   JWT = 'JWT',
+  /** Signed in to the console with a setup link: every tenant scope, in its tenant. */
+  TENANT_ADMIN = 'TENANT_ADMIN',
 }
 registerEnumType(PrincipalKind, { name: 'PrincipalKind' });
 

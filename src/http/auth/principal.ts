@@ -2,7 +2,11 @@ import type { ApiScope } from '../../domain/credentials/credential.types';
 
 /** Who a GraphQL request acts as, after authentication. */
 export type Principal =
-  | { readonly kind: 'operator' }
+  | {
+      readonly kind: 'operator';
+      /** Set when signed in to the console (cookie) rather than by ADMIN_TOKEN. */
+      readonly sessionId?: string;
+    }
   | {
       readonly kind: 'apiKey';
       readonly tenantId: string;
@@ -14,6 +18,13 @@ export type Principal =
       readonly tenantId: string;
       readonly scopes: readonly ApiScope[];
       readonly subject: string;
+    }
+  | {
+      /** A console session from a setup link: every tenant scope, in its tenant only. */
+      readonly kind: 'tenantAdmin';
+      readonly tenantId: string;
+      readonly scopes: readonly ApiScope[];
+      readonly sessionId: string;
     };
 
 /** Outcome of reading the Authorization header: no credentials, a principal, or a rejection. */
