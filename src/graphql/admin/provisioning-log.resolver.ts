@@ -47,6 +47,8 @@ export class ProvisioningLogResolver {
   @Authorized('TENANT_ADMIN')
   @Query(() => [ProvisioningLogEntry], {
     description: "Your tenant's most recent SCIM requests, newest first (at most 500).",
+    deprecationReason:
+      'Use provisioningActivity: filters, keyset paging and the resource each request touched.',
   })
   async provisioningLog(
     @Ctx() ctx: GraphQLContext,
