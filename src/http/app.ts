@@ -3,6 +3,7 @@ import type Router from '@koa/router';
 import type { DbSession } from '../domain/context';
 import { asUnavailable } from '../domain/sql';
 import { retryAfterOf } from '../domain/errors';
+import { consoleMiddleware } from './console';
 import { healthRoutes } from './health';
 import type { Logger } from './logger';
 import { metricsText, type Metrics } from './metrics';
@@ -65,6 +66,10 @@ export function createApp(parts: AppParts): Koa<RequestState> {
       ctx.type = metrics.registry.contentType;
     });
   }
+  // Static files, read once: outside admission, like the probes.
+  app.use(
+    consoleMiddleware({ onMissing: () => parts.log.warn('dist/web not found: the console is not served') }),
+  );
   if (parts.admission) app.use(parts.admission);
   for (const router of parts.routers ?? []) app.use(router.routes()).use(router.allowedMethods());
   for (const mw of parts.middleware ?? []) app.use(mw);
