@@ -6,6 +6,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The browser suite (Playwright, npm run test:browser) and the console's sources are not jest's.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/', '<rootDir>/web/'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swc, swcrc: false }] },
   // @as-integrations/koa and jose ship ESM only: let swc compile them to CommonJS (koa is also mapped to its file: its exports have only an `import` condition).
   transformIgnorePatterns: ['/node_modules/(?!(@as-integrations/koa|jose)/)'],

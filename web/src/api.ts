@@ -1,0 +1,82 @@
+// The console's one transport: POST /graphql on this origin, with the session cookie. An operator
+// acting in a tenant names it in X-CheckProof-Tenant.
+import type { TypedDocumentString } from './gql/graphql';
+
+/** A GraphQL error (or a failed request), with the server's extensions.code when it gave one. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Codes meaning "you are not signed in (any more)": the app goes back to sign-in. */
+export function isSignedOut(err: unknown): boolean {
+  return err instanceof ApiError && (err.code === 'UNAUTHENTICATED' || err.status === 401);
+}
+
+export function isForbidden(err: unknown): boolean {
+  return err instanceof ApiError && (err.code === 'FORBIDDEN' || err.status === 403);
+}
+
+const listeners = new Set<() => void>();
+/** Told when any request finds the session gone. */
+export function onSignedOut(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export interface RequestOptions {
+  /** The tenant an operator acts in (sent as X-CheckProof-Tenant). */
+  tenantId?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+/** Runs one operation; resolves to its data or rejects with an ApiError. */
+export async function request<R, V>(
+  document: TypedDocumentString<R, V>,
+  variables: V,
+  opts: RequestOptions = {},
+): Promise<R> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  if (opts.tenantId) headers['X-CheckProof-Tenant'] = opts.tenantId;
+  let res: Response;
+  try {
+    res = await fetch('/graphql', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers,
+      body: JSON.stringify({ query: document.toString(), variables }),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ApiError('The service cannot be reached. Check your connection and try again.', 'NETWORK', 0);
+  }
+  let body: GraphQLResponse<R> | undefined;
+  try {
+    body = (await res.json()) as GraphQLResponse<R>;
+  } catch {
+    body = undefined;
+  }
+  const first = body?.errors?.[0];
+  if (first || !body?.data) {
+    const err = new ApiError(
+      first?.message ?? `The service answered ${res.status}.`,
+      first?.extensions?.code,
+      res.status,
+    );
+    if (isSignedOut(err)) listeners.forEach((l) => l());
+    throw err;
+  }
+  return body.data;
+}
