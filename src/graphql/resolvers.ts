@@ -4,6 +4,7 @@ import { ProvisioningActivityResolver } from './admin/provisioning-activity.reso
 import { ProvisioningLogResolver } from './admin/provisioning-log.resolver';
 import { GroupMutationResolver } from './groups/group.mutations';
 import { GroupResolver } from './groups/group.resolver';
+import { GroupPathsResolver } from './memberships/group-paths.resolver';
 import { MembershipResolver } from './memberships/membership.resolver';
 import { RoleResolver } from './roles/role.resolver';
 import { RoleUsersResolver } from './roles/role-users.resolver';
@@ -28,6 +29,7 @@ export const resolvers: NonEmptyArray<Function> = [
   GroupResolver,
   GroupMutationResolver,
   MembershipResolver,
+  GroupPathsResolver,
   RoleResolver,
   RoleUsersResolver,
   SessionResolver,

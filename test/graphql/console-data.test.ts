@@ -1,9 +1,10 @@
 import { query, sql } from '../../src/domain/sql';
 import { assignRole } from '../../src/domain/roles/role.service';
 import { patchUserAttributes, setUserActive } from '../../src/domain/users/user.service';
+import { ADMIN_TOKEN } from '../support/app';
 import { buildGroup, buildUser } from '../support/factories';
 import { useTestApp } from '../support/use-app';
-import { codeOf, gqlTenant, type GqlTenant } from './support';
+import { addMembers, codeOf, gqlTenant, type GqlTenant } from './support';
 
 const { db, app } = useTestApp();
 
@@ -147,5 +148,87 @@ describe('User.auditEvents', () => {
     expect(res.body.data!.user).toBeNull();
     const rows = await query(db.em(), sql`select 1 from audit_event where resource_id = ${u.id}`);
     expect(rows.length).toBeGreaterThan(0);
+  });
+});
+
+describe('User.groupPaths', () => {
+  it('lists direct and inherited groups, each with its shortest path, batched for a page', async () => {
+    const t = await gqlTenant(app, db);
+    const [top, mid, team, side, other] = [
+      await buildGroup(t.ctx, { displayName: 'Top' }),
+      await buildGroup(t.ctx, { displayName: 'Mid' }),
+      await buildGroup(t.ctx, { displayName: 'Team' }),
+      await buildGroup(t.ctx, { displayName: 'Side' }),
+      await buildGroup(t.ctx, { displayName: 'Other' }),
+    ];
+    const u = await buildUser(t.ctx);
+    const v = await buildUser(t.ctx);
+    // u: Team ⊂ Mid ⊂ Top, and Side ⊂ Top directly: Top is reached in two ways, the shorter wins.
+    await addMembers(t.ctx, team.id, [u.id]);
+    await addMembers(t.ctx, side.id, [u.id]);
+    await addMembers(t.ctx, mid.id, [team.id]);
+    await addMembers(t.ctx, top.id, [mid.id, side.id]);
+    await addMembers(t.ctx, other.id, [v.id]);
+    const Q = `{ users(first: 10) { edges { node { id groupPaths { depth group { displayName } path { displayName } } } } } }`;
+    db.queries.length = 0;
+    const res = await app.graphql(Q, {}, t.keys.read);
+    expect(res.body.errors).toBeUndefined();
+    const paths = new Map(
+      res.body.data!.users.edges.map(
+        (e: {
+          node: {
+            id: string;
+            groupPaths: Array<{
+              depth: number;
+              group: { displayName: string };
+              path: Array<{ displayName: string }>;
+            }>;
+          };
+        }) => [
+          e.node.id,
+          e.node.groupPaths.map((p) => [
+            p.depth,
+            p.group.displayName,
+            p.path.map((g) => g.displayName).join(' > '),
+          ]),
+        ],
+      ),
+    );
+    expect(paths.get(u.id)).toEqual([
+      [1, 'Side', 'Side'],
+      [1, 'Team', 'Team'],
+      [2, 'Mid', 'Team > Mid'],
+      [2, 'Top', 'Side > Top'],
+    ]);
+    expect(paths.get(v.id)).toEqual([[1, 'Other', 'Other']]);
+    expect(db.queries.filter((q) => q.includes('with recursive walk'))).toHaveLength(1);
+  });
+});
+
+describe('the operator acting in a tenant (X-CheckProof-Tenant)', () => {
+  it('reads the Activity, Health and Connection of the named tenant only', async () => {
+    const t = await gqlTenant(app, db);
+    const other = await gqlTenant(app, db);
+    await seedLog(t.tenantId, 3, 1, '1 minute');
+    await seedLog(other.tenantId, 5, 0, '1 minute');
+    const res = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        'content-type': 'application/json',
+        'x-checkproof-tenant': t.tenantId,
+      },
+      body: JSON.stringify({
+        query: `{ provisioningActivity { totalCount } provisioningHealth { requestsLastHour failuresLastHour }
+          provisioning { connection { state } } }`,
+      }),
+    });
+    const body = (await res.json()) as { data?: Record<string, unknown>; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual({
+      provisioningActivity: { totalCount: 3 },
+      provisioningHealth: { requestsLastHour: 3, failuresLastHour: 1 },
+      provisioning: { connection: { state: 'WAITING' } },
+    });
   });
 });

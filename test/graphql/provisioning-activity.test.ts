@@ -227,6 +227,18 @@ describe('provisioningActivity', () => {
     await waitForEntries(fresh, 2);
     expect((await state()).state).toBe('TEST_RECEIVED');
   });
+
+  it("names a DELETE's resource from an entry written in an earlier batch", async () => {
+    const before = (await activity(t)).total;
+    const created = await t.scim.req('POST', '/Groups', { displayName: 'Short-lived' });
+    await waitForEntries(t, before + 1);
+    expect((await t.scim.req('DELETE', `/Groups/${created.body.id}`)).status).toBe(204);
+    await waitForEntries(t, before + 2);
+    const [deleted] = (
+      await activity(t, { first: 1, filter: { operation: 'DELETE', resourceType: 'GROUP' } })
+    ).entries;
+    expect(deleted).toMatchObject({ resourceId: created.body.id, resourceName: 'Short-lived' });
+  });
 });
 
 describe('provisioningHealth', () => {
