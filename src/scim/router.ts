@@ -1,5 +1,5 @@
 import Router, { type RouterMiddleware } from '@koa/router';
-import { redactForLog } from '../domain/provisioning/provisioning-log.service';
+import { boundedResponse, redactForLog } from '../domain/provisioning/provisioning-log.service';
 import { isUuid } from '../domain/sql';
 import type { UsageRecorder } from '../http/auth/usage';
 import { scimAuth } from './http/auth';
@@ -72,7 +72,7 @@ function scimErrorsAndLog(deps: ScimDeps): RouterMiddleware<ScimState> {
         ...classifyRequest({ method: ctx.method, path, status: ctx.status, filter, scim }),
         credentialId: scim?.credentialId ?? null,
         // Parsed and redacted by the writer, off the request path.
-        responseBody: ctx.body,
+        responseBody: boundedResponse(ctx.body),
       };
       deps.provisioning.write(entry);
     }

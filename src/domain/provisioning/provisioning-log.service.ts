@@ -36,8 +36,9 @@ export interface ProvisioningLogRecord extends ProvisioningLogInput {
 
 const SECRET_KEYS = /^(password|secret|token|authorization|x509certificates)$/i;
 const MAX_LOGGED_JSON = 16 * 1024;
-/** Response bodies longer than this are not parsed for a preview (a page of 100 users is ~100 kB). */
-const MAX_PARSED_RESPONSE = 1024 * 1024;
+/** A secret-bearing key's value in JSON text, also when the text ends inside it. */
+const SECRET_VALUES =
+  /"(password|secret|token|authorization|x509certificates)"\s*:\s*("(?:[^"\\]|\\.)*("|$)|\[[^\]]*(\]|$)|\{[^}]*(\}|$))/gi;
 
 // eslint-disable-next-line no-control-regex -- NUL is exactly what must be found
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -72,15 +73,26 @@ export function redactForLog(body: unknown): unknown {
     : { truncated: true, bytes: text.length, preview: text.slice(0, 2048) };
 }
 
-/** A response body (JSON text as sent) for the log: redacted and truncated like a request body. */
+/**
+ * A response body (JSON text as sent) as it may wait in the writer's queue: at most 16 kB. A longer
+ * one (a page of 100 users is ~100 kB) becomes the truncation marker at once, its 2 kB preview with
+ * secret-bearing values blanked, so a backlog during an outage holds no large bodies. Cheap: no parse.
+ */
+export function boundedResponse(body: unknown): unknown {
+  if (typeof body !== 'string' || body.length <= MAX_LOGGED_JSON) return body;
+  const preview = body.slice(0, 2048).replace(SECRET_VALUES, '"$1":"[redacted]"');
+  return { truncated: true, bytes: body.length, preview: storableText(preview) };
+}
+
+/** A response body for the log (parsed by the writer): redacted and truncated like a request body. */
 export function responseForLog(body: unknown): unknown {
   if (body === null || body === undefined || body === '') return null;
   if (typeof body !== 'string') return redactForLog(body);
-  if (body.length > MAX_PARSED_RESPONSE) return { truncated: true, bytes: body.length };
+  if (body.length > MAX_LOGGED_JSON) return boundedResponse(body);
   try {
     return redactForLog(JSON.parse(body));
   } catch {
-    return redactForLog(body.length <= MAX_LOGGED_JSON ? body : body.slice(0, 2048));
+    return redactForLog(body);
   }
 }
 

@@ -1,5 +1,9 @@
 import { classifyRequest, setsActiveFalse } from '../../../src/scim/http/provisioning-activity';
-import { redactForLog, responseForLog } from '../../../src/domain/provisioning/provisioning-log.service';
+import {
+  boundedResponse,
+  redactForLog,
+  responseForLog,
+} from '../../../src/domain/provisioning/provisioning-log.service';
 
 const PATCH = (ops: unknown[]) => ({
   schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
@@ -117,6 +121,21 @@ describe('bodies in the log', () => {
     expect(responseForLog('{"id":"1","password":"x"}')).toEqual({ id: '1', password: '[redacted]' });
     expect(responseForLog(null)).toBeNull();
     expect(responseForLog('')).toBeNull();
-    expect(responseForLog('x'.repeat(2 * 1024 * 1024))).toEqual({ truncated: true, bytes: 2 * 1024 * 1024 });
+    expect(responseForLog('x'.repeat(2 * 1024 * 1024))).toMatchObject({
+      truncated: true,
+      bytes: 2 * 1024 * 1024,
+    });
+  });
+
+  it('keep a long response short while it waits, with no secret in its preview', () => {
+    const long = JSON.stringify({ password: 'hunter2', token: ['t1'], filler: 'x'.repeat(20_000) });
+    const bounded = boundedResponse(long) as { truncated: boolean; bytes: number; preview: string };
+    expect(bounded).toMatchObject({ truncated: true, bytes: long.length });
+    expect(bounded.preview).not.toMatch(/hunter2|t1/);
+    const cut = boundedResponse(`{"a":"${'y'.repeat(2030)}","password":"hunter2${'z'.repeat(20_000)}"}`) as {
+      preview: string;
+    };
+    expect(cut.preview).not.toContain('hunter2');
+    expect(boundedResponse('{"id":"1"}')).toBe('{"id":"1"}');
   });
 });
