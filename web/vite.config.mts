@@ -25,7 +25,14 @@ export default defineConfig({
     },
   },
   server: {
-    // `npx vite web` for work on the console: GraphQL goes to a running service on :3000.
-    proxy: { '/graphql': 'http://localhost:3000' },
+    // `npx vite web` for work on the console: GraphQL goes to a running service on :3000, as if
+    // from its own origin (the session's CSRF rule wants PUBLIC_URL's Origin).
+    proxy: {
+      '/graphql': {
+        target: 'http://localhost:3000',
+        changeOrigin: true,
+        headers: { origin: 'http://localhost:3000' },
+      },
+    },
   },
 });
