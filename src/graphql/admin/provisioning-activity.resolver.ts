@@ -1,10 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, Info, Int, Query, Resolver } from 'type-graphql';
-import {
-  connectionStatus,
-  listProvisioningActivity,
-  provisioningHealth,
-} from '../../domain/provisioning/provisioning-activity.service';
+import { listProvisioningActivity } from '../../domain/provisioning/provisioning-activity.service';
+import { connectionStatus, provisioningHealth } from '../../domain/provisioning/provisioning-health.service';
 import { afterCursor, badInput, selects, toConnection, type Connection } from '../common/connection';
 import { tenantCtx, type GraphQLContext } from '../context';
 import { Provisioning } from './admin.type';

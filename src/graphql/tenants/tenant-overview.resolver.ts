@@ -5,7 +5,7 @@ import {
   tenantOverviews,
   WARNING_RATE,
   type TenantOverview,
-} from '../../domain/provisioning/provisioning-activity.service';
+} from '../../domain/provisioning/provisioning-health.service';
 import { operatorCtx, type GraphQLContext } from '../context';
 import { Tenant } from './tenant.type';
 
