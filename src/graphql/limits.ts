@@ -10,7 +10,8 @@
  *   its arguments: every root field of Query and Mutation (`users`, `user`, `groups`,
  *   `checkMembership`, `membershipPath`, `provisioningLog`, every mutation …), every field that
  *   takes arguments (`members`, `groups`, `parents`, `memberCount` …: each has a resolver that runs
- *   a statement), `User.manager`, and `totalCount` on a connection (it runs a count). Below a page
+ *   a statement), `User.manager`, `Provisioning.connection`, and `totalCount` on a connection (it
+ *   runs a count). Below a page
  *   these statements are batched by the loaders (one per field for the whole page, see
  *   loaders.ts), so the 10 is counted once per field of the document, not once per item.
  * - Every field, those included, also costs 1 each time it is resolved.
@@ -53,7 +54,7 @@ import { DEFAULT_PAGE_SIZE } from './common/connection';
 export const DB_FIELD_COST = 10;
 
 /** Object fields (Type.field) without arguments that still run a statement of their own. */
-const DB_FIELDS_WITHOUT_ARGUMENTS = new Set(['User.manager']);
+const DB_FIELDS_WITHOUT_ARGUMENTS = new Set(['User.manager', 'Provisioning.connection']);
 
 export interface OperationLimits {
   maxDepth: number;
