@@ -5,15 +5,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const INPUTS = [
-  'src',
-  'console',
-  'package.json',
-  'package-lock.json',
-  'tsconfig.json',
-  'tsconfig.build.json',
-];
-const OUTPUTS = ['dist/src/main.js'];
+// The service (src/, tsc), the console (web/, vite) and what configures their builds.
+const INPUTS = ['src', 'web', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+const OUTPUTS = ['dist/src/main.js', 'dist/web/index.html'];
 
 function newest(p) {
   const st = statSync(p);
