@@ -23,6 +23,13 @@ export function isForbidden(err: unknown): boolean {
   return err instanceof ApiError && (err.code === 'FORBIDDEN' || err.status === 403);
 }
 
+// Bumped whenever the session changes in this page (sign-in, setup link, sign-out): a 401 to a
+// request sent before the change says nothing about the session after it.
+let sessionEpoch = 0;
+export function sessionChanged(): void {
+  sessionEpoch += 1;
+}
+
 const listeners = new Set<() => void>();
 /** Told when any request finds the session gone. */
 export function onSignedOut(listener: () => void): () => void {
@@ -47,6 +54,7 @@ export async function request<R, V>(
   variables: V,
   opts: RequestOptions = {},
 ): Promise<R> {
+  const epoch = sessionEpoch;
   const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
   if (opts.tenantId) headers['X-CheckProof-Tenant'] = opts.tenantId;
   let res: Response;
@@ -75,7 +83,7 @@ export async function request<R, V>(
       first?.extensions?.code,
       res.status,
     );
-    if (isSignedOut(err)) listeners.forEach((l) => l());
+    if (isSignedOut(err) && epoch === sessionEpoch) listeners.forEach((l) => l());
     throw err;
   }
   return body.data;

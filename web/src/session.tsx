@@ -1,5 +1,14 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { isSignedOut, onSignedOut, request } from './api';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
+import { isSignedOut, onSignedOut, request, sessionChanged } from './api';
 import { ViewerDocument, type ViewerQuery } from './gql/graphql';
 
 export type Viewer = ViewerQuery['viewer'];
@@ -16,16 +25,25 @@ const SessionContext = createContext<Session | undefined>(undefined);
 
 /** Who is signed in, asked once at start and set again by sign-in, setup links and sign-out. */
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [viewer, setViewer] = useState<Viewer | null | undefined>(undefined);
+  const [viewer, setViewerState] = useState<Viewer | null | undefined>(undefined);
   const [error, setError] = useState<Error>();
   const [tick, setTick] = useState(0);
+  // Set once sign-in, a setup link or sign-out says who is signed in: the start-up question, sent
+  // before that request's cookie existed, may answer later and must not undo it.
+  const known = useRef(false);
+  const setViewer = useCallback((v: Viewer | null) => {
+    known.current = true;
+    // Requests sent before this (the start-up viewer query among them) may still answer 401.
+    sessionChanged();
+    setViewerState(v);
+  }, []);
   useEffect(() => {
     let live = true;
     request(ViewerDocument, {}).then(
-      (d) => live && setViewer(d.viewer),
+      (d) => live && !known.current && setViewerState(d.viewer),
       (err: Error) => {
-        if (!live) return;
-        if (isSignedOut(err)) setViewer(null);
+        if (!live || known.current) return;
+        if (isSignedOut(err)) setViewerState(null);
         else setError(err);
       },
     );
@@ -33,8 +51,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       live = false;
     };
   }, [tick]);
-  useEffect(() => onSignedOut(() => setViewer(null)), []);
+  useEffect(() => onSignedOut(() => setViewer(null)), [setViewer]);
   const reload = useCallback(() => {
+    known.current = false;
     setError(undefined);
     setTick((t) => t + 1);
   }, []);
