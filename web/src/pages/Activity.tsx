@@ -13,11 +13,11 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { HealthSummary } from '../components/Health';
 import { Pager, usePager } from '../components/Pager';
 import { Empty, ErrorAlert, Loading } from '../components/States';
-import { dateTime, timeOfDay } from '../format';
+import { dateTime, plural, timeOfDay } from '../format';
 import {
   ActivityDocument,
   ActivityHealthDocument,
@@ -97,6 +97,24 @@ function EntryDrawer({ entry, onClose }: { entry: Entry | undefined; onClose: ()
   );
 }
 
+/** How many rows arrived above the previous newest one in the last refresh (live tail). */
+function useNewRows(newestId: string | undefined, entries: Array<{ id: string }>): number {
+  const previous = useRef<string | undefined>(undefined);
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    if (newestId === undefined) {
+      previous.current = undefined;
+      return;
+    }
+    if (previous.current !== undefined && previous.current !== newestId) {
+      const at = entries.findIndex((e) => e.id === previous.current);
+      setCount(at < 0 ? entries.length : at);
+    }
+    previous.current = newestId;
+  }, [newestId, entries]);
+  return count;
+}
+
 export default function ActivityPage() {
   const tenantId = useTenantId();
   const [range, setRange] = useState('24h');
@@ -141,6 +159,7 @@ export default function ActivityPage() {
   const health = useQuery(ActivityHealthDocument, {}, { tenantId, pollMs: 10000 });
   const conn = data?.provisioningActivity;
   const entries = conn?.edges.map((e) => e.node) ?? [];
+  const fresh = useNewRows(tail ? entries[0]?.id : undefined, entries);
 
   return (
     <Stack gap="md">
@@ -229,6 +248,9 @@ export default function ActivityPage() {
           description={live ? 'New requests appear every 2 s' : undefined}
         />
       </Group>
+      <Text size="sm" c="dimmed" role="status" aria-live="polite">
+        {live ? `Live tail on${fresh > 0 ? `: ${plural(fresh, 'new request')}` : ''}` : ''}
+      </Text>
       {error ? <ErrorAlert error={error} /> : null}
       {loading ? (
         <Loading label="Loading requests…" />
@@ -252,7 +274,7 @@ export default function ActivityPage() {
                 <Table.Th scope="col">Details</Table.Th>
               </Table.Tr>
             </Table.Thead>
-            <Table.Tbody aria-live={tail ? 'polite' : undefined}>
+            <Table.Tbody>
               {entries.map((e) => (
                 <Table.Tr key={e.id} onClick={() => setOpen(e)} style={{ cursor: 'pointer' }}>
                   <Table.Td title={e.createdAt}>{timeOfDay(e.createdAt)}</Table.Td>
@@ -272,6 +294,7 @@ export default function ActivityPage() {
                   <Table.Td ta="right">{Math.round(e.durationMs)} ms</Table.Td>
                   <Table.Td>
                     <UnstyledButton
+                      aria-label={`Show details of ${e.method} ${resourceOf(e)} at ${timeOfDay(e.createdAt)}`}
                       onClick={(ev) => {
                         ev.stopPropagation();
                         setOpen(e);
