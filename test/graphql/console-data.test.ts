@@ -1,4 +1,5 @@
 import { query, sql } from '../../src/domain/sql';
+import { groupPathsOf } from '../../src/domain/memberships/membership.paths';
 import { assignRole } from '../../src/domain/roles/role.service';
 import { patchUserAttributes, setUserActive } from '../../src/domain/users/user.service';
 import { ADMIN_TOKEN } from '../support/app';
@@ -202,6 +203,16 @@ describe('User.groupPaths', () => {
     ]);
     expect(paths.get(v.id)).toEqual([[1, 'Other', 'Other']]);
     expect(db.queries.filter((q) => q.includes('with recursive walk'))).toHaveLength(1);
+  });
+
+  it("never walks another tenant's memberships", async () => {
+    const t = await gqlTenant(app, db);
+    const other = await gqlTenant(app, db);
+    const g = await buildGroup(other.ctx);
+    const u = await buildUser(other.ctx);
+    await addMembers(other.ctx, g.id, [u.id]);
+    expect(await groupPathsOf(t.ctx, [u.id], 100)).toEqual(new Map());
+    expect((await groupPathsOf(other.ctx, [u.id], 100)).get(u.id)).toHaveLength(1);
   });
 });
 
