@@ -119,7 +119,7 @@ export function toActivityEntry(r: ProvisioningActivityRecord): ProvisioningActi
 export const ProvisioningActivityConnection = connectionType<ProvisioningActivityEntry>(
   'ProvisioningActivity',
   () => ProvisioningActivityEntry,
-  'provisioning-log entries',
+  'SCIM requests',
 );
 
 export enum QuarantineRisk {
