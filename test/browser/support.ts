@@ -20,6 +20,12 @@ export function serviceUrl(path = ''): string {
 
 /** Screenshots the page as `name` and checks it with axe: no serious or critical violation. */
 export async function look(page: Page, name: string): Promise<void> {
+  // Modals and drawers fade in: judge (and picture) the page once its transitions have ended.
+  await page.waitForFunction(() =>
+    (globalThis as unknown as { document: { getAnimations(): Array<{ playState: string }> } }).document
+      .getAnimations()
+      .every((a) => a.playState !== 'running'),
+  );
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const { violations } = await new AxeBuilder({ page }).analyze();
