@@ -31,9 +31,8 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: process.env.CI
-    ? [['list']]
-    : [['list'], ['html', { outputFolder: 'test/browser/report', open: 'never' }]],
+  // A failure leaves a trace and a screenshot in test/browser/results (npx playwright show-trace).
+  reporter: 'list',
   use: {
     ...devices['Desktop Chrome'],
     viewport: { width: 1280, height: 800 },
