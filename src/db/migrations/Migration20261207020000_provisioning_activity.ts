@@ -22,8 +22,10 @@ export class Migration20261207020000_provisioning_activity extends Migration {
     this.addSql(
       `create index "provisioning_log_tenant_created_id_index" on "provisioning_log" ("tenant_id", "created_at" desc, "id" desc);`,
     );
+    // status included: an index-only scan needs every column the condition reads, and PostgreSQL
+    // does not take status from the expression; failure counts then never touch the table.
     this.addSql(
-      `create index "provisioning_log_tenant_failed_index" on "provisioning_log" ("tenant_id", ("status" >= 400), "created_at" desc, "id" desc);`,
+      `create index "provisioning_log_tenant_failed_index" on "provisioning_log" ("tenant_id", ("status" >= 400), "created_at" desc, "id" desc) include ("status");`,
     );
     this.addSql(
       `create index "provisioning_log_tenant_operation_index" on "provisioning_log" ("tenant_id", "operation", "created_at" desc, "id" desc);`,

@@ -75,8 +75,11 @@ function filterSql(f: ProvisioningActivityFilter): SqlFragment[] {
   const where: SqlFragment[] = [];
   if (f.from) where.push(sql`l.created_at >= ${f.from}`);
   if (f.to) where.push(sql`l.created_at < ${f.to}`);
-  // Written as the indexed expression, so the failed/succeeded index serves it.
-  if (f.outcome) where.push(sql`(l.status >= 400) = ${f.outcome === 'FAILURE'}`);
+  // The indexed expression with IS TRUE / IS FALSE: "= false" would be rewritten to status < 400,
+  // which the index on (status >= 400) does not serve.
+  if (f.outcome) {
+    where.push(f.outcome === 'FAILURE' ? sql`(l.status >= 400) is true` : sql`(l.status >= 400) is false`);
+  }
   if (f.operation) where.push(sql`l.operation = ${f.operation}`);
   if (f.resourceType) where.push(sql`l.resource_type = ${f.resourceType}`);
   if (f.search) where.push(sql`lower(l.resource_name) like ${likePrefix(f.search)}`);
