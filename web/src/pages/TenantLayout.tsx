@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { Suspense } from 'react';
 import { Link, NavLink as RouterNavLink, Outlet, useLocation, useNavigate, useParams } from 'react-router';
 import { request } from '../api';
+import { SkipLink } from '../components/SkipLink';
 import { Loading } from '../components/States';
 import { SignOutDocument } from '../gql/graphql';
 import { homeOf, useSession } from '../session';
@@ -42,6 +43,7 @@ export default function TenantLayout() {
       navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
       padding="lg"
     >
+      <SkipLink />
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
           <Group gap="sm">
@@ -80,7 +82,7 @@ export default function TenantLayout() {
           </Button>
         </Stack>
       </AppShell.Navbar>
-      <AppShell.Main>
+      <AppShell.Main id="main" tabIndex={-1}>
         {foreign ? (
           <Alert color="red" title="No access" role="alert">
             Your session belongs to another tenant; you are not allowed to see this one.{' '}
