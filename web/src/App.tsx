@@ -77,7 +77,14 @@ export function App() {
           <Route path="roles" element={<RolesPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
-        <Route path="*" element={<NotFoundPage />} />
+        <Route
+          path="*"
+          element={
+            <main>
+              <NotFoundPage />
+            </main>
+          }
+        />
       </Routes>
     </Suspense>
   );

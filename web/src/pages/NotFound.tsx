@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 
 export default function NotFoundPage() {
   return (
-    <Stack p="xl" component="main">
+    <Stack p="xl">
       <Title order={1}>Page not found</Title>
       <Text>There is no console page at this address.</Text>
       <Anchor component={Link} to="/">
