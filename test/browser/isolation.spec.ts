@@ -38,6 +38,16 @@ test("tenant A's session cannot reach tenant B by URL or by GraphQL", async ({ b
     expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
   ]);
 
+  // The operator's pages and operations are not a tenant admin's.
+  await page.goto(serviceUrl('/console/tenants'));
+  await expect(page.getByRole('heading', { name: 'Provisioning', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Tenants' })).toHaveCount(0);
+  const operatorOnly = await pageGql(page, '{ tenants { id name } }', a.id);
+  expect(JSON.stringify(operatorOnly.body)).not.toContain('Woodgrove');
+  expect(operatorOnly.body.errors).toEqual([
+    expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+  ]);
+
   await page.context().close();
 });
 
@@ -77,6 +87,10 @@ test('a used setup link and an expired one say so and sign no one in', async ({ 
   await expect(again.getByText(tenant.scimUrl)).toHaveCount(0);
   await look(again, 'setup-link-used');
   await again.context().close();
+
+  const unknown = await openSetupLink(browser, serviceUrl('/console/setup/cpd_setup_not-a-link-anyone-made'));
+  await expect(unknown.getByText('This setup link is not valid')).toBeVisible();
+  await unknown.context().close();
 
   const expiring = await createSetupLink(tenant.id, 1);
   const expired = await sql(
