@@ -58,11 +58,12 @@ export function SignInPage() {
               autoComplete="current-password"
               value={token}
               onChange={(e) => setToken(e.currentTarget.value)}
-              error={error ? true : undefined}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? 'sign-in-error' : undefined}
               autoFocus
             />
             {error ? (
-              <Alert color="red" role="alert">
+              <Alert color="red" role="alert" id="sign-in-error">
                 {error}
               </Alert>
             ) : null}
