@@ -67,7 +67,14 @@ function StatusBadge({ status }: { status: number }) {
 
 function EntryDrawer({ entry, onClose }: { entry: Entry | undefined; onClose: () => void }) {
   return (
-    <Drawer opened={!!entry} onClose={onClose} position="right" size="xl" title="Request details">
+    <Drawer
+      opened={!!entry}
+      onClose={onClose}
+      position="right"
+      size="xl"
+      title="Request details"
+      closeButtonProps={{ 'aria-label': 'Close request details' }}
+    >
       {entry ? (
         <Stack gap="sm">
           <Text>
@@ -88,9 +95,14 @@ function EntryDrawer({ entry, onClose }: { entry: Entry | undefined; onClose: ()
             </Text>
           ))}
           <Title order={3}>Request body</Title>
-          <Code block>{json(entry.requestBody)}</Code>
+          {/* Focusable, so a keyboard can scroll a long body (axe: scrollable-region-focusable). */}
+          <Code block tabIndex={0} role="region" aria-label="Request body">
+            {json(entry.requestBody)}
+          </Code>
           <Title order={3}>Response body</Title>
-          <Code block>{json(entry.responseBody)}</Code>
+          <Code block tabIndex={0} role="region" aria-label="Response body">
+            {json(entry.responseBody)}
+          </Code>
         </Stack>
       ) : null}
     </Drawer>
