@@ -1,5 +1,6 @@
 // Issue 10's main path: the operator creates a tenant and a setup link; the tenant's admin opens
 // it, watches Entra's Test Connection and first cycle arrive without reloading, and rotates the token.
+import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import {
   addMembers,
@@ -88,7 +89,15 @@ test("Entra's Test Connection and first cycle show on the page live, in Activity
   }
   const group = await scim(tenant, tenant.scimToken, 'POST', '/Groups', entraGroup('Engineering'));
   expect(group.status).toBe(201);
-  const patch = await scim(tenant, tenant.scimToken, 'PATCH', `/Groups/${group.body.id}`, addMembers(ids));
+  // Entra also names members outside the app's scope: skipped, with a warning in the log.
+  const outOfScope = randomUUID();
+  const patch = await scim(
+    tenant,
+    tenant.scimToken,
+    'PATCH',
+    `/Groups/${group.body.id}`,
+    addMembers([...ids, outOfScope]),
+  );
   expect(patch.status).toBe(204);
   const duplicate = await scim(
     tenant,
@@ -117,7 +126,32 @@ test("Entra's Test Connection and first cycle show on the page live, in Activity
   await expect(rows('PATCH', '204')).toHaveCount(1);
   await expect(rows('POST', '201')).toHaveCount(4);
   await expect(rows('GET', '200')).toHaveCount(1);
+  await expect(rows('PATCH', '204')).toContainText('warning');
   await look(admin, 'activity');
+
+  // A request's details: the failure's reason, the skipped member's warning.
+  await rows('POST', '409')
+    .getByRole('button', { name: /^Show details of POST/ })
+    .click();
+  const details = admin.getByRole('dialog', { name: 'Request details' });
+  await expect(details).toContainText(/already exists/i);
+  await look(admin, 'activity-details');
+  await admin.keyboard.press('Escape');
+  await expect(details).toHaveCount(0);
+  await rows('PATCH', '204')
+    .getByRole('button', { name: /^Show details of PATCH/ })
+    .click();
+  await expect(details).toContainText(outOfScope);
+  await look(admin, 'activity-warning');
+  await admin.keyboard.press('Escape');
+  await expect(details).toHaveCount(0);
+
+  // Outcome: Failed leaves the 409 alone.
+  await admin.getByRole('combobox', { name: 'Outcome' }).click();
+  await admin.getByRole('option', { name: 'Failed' }).click();
+  const bodyRows = admin.getByRole('row').filter({ has: admin.getByRole('cell') });
+  await expect(bodyRows).toHaveCount(1);
+  await expect(rows('POST', '409')).toHaveCount(1);
 });
 
 test('the admin rotates the token in the page; the old one is refused once revoked', async () => {
