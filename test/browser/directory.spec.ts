@@ -10,6 +10,10 @@ test('a user page lists a group inherited through nesting, with its path', async
   const g1 = await scimGroup(tenant, 'Platform', [dana, erin]);
   await scimGroup(tenant, 'Engineering', [g1]);
 
+  // Keyboard users skip the header and navigation with the first Tab stop.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+
   await goTo(page, 'Users');
   await expect(page.getByRole('link', { name: 'Dana Diaz' })).toBeVisible();
   await look(page, 'users');

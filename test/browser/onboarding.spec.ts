@@ -175,6 +175,8 @@ test('the admin rotates the token in the page; the old one is refused once revok
   await expect(revokeButtons).toHaveCount(2);
   const oldRow = admin.getByRole('row').filter({ has: revokeButtons }).filter({ hasNotText: 'Entra 2026' });
   await oldRow.getByRole('button', { name: 'Revoke' }).click();
+  await expect(admin.getByRole('dialog')).toContainText('refused at once');
+  await look(admin, 'provisioning-revoke');
   await admin.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
   await expect(admin.getByRole('dialog')).toHaveCount(0);
   await expect(revokeButtons).toHaveCount(1);
