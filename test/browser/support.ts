@@ -21,11 +21,14 @@ export function serviceUrl(path = ''): string {
 /** Screenshots the page as `name` and checks it with axe: no serious or critical violation. */
 export async function look(page: Page, name: string): Promise<void> {
   // Modals and drawers fade in: judge (and picture) the page once its transitions have ended.
-  await page.waitForFunction(() =>
-    (globalThis as unknown as { document: { getAnimations(): Array<{ playState: string }> } }).document
+  // Endless animations (a spinner) never end and are not waited for.
+  await page.waitForFunction(() => {
+    type Animation = { playState: string; effect: { getTiming(): { iterations: number } } | null };
+    const doc = (globalThis as unknown as { document: { getAnimations(): Animation[] } }).document;
+    return doc
       .getAnimations()
-      .every((a) => a.playState !== 'running'),
-  );
+      .every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity);
+  });
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const { violations } = await new AxeBuilder({ page }).analyze();
