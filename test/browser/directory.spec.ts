@@ -1,10 +1,10 @@
 // The directory pages a tenant admin reads: users, a user with groups inherited through nesting,
 // groups, a group, roles. Each is screenshotted and checked with axe.
 import { expect, test } from '@playwright/test';
-import { goTo, look, scimGroup, scimUser, tenantAdmin } from './support';
+import { goTo, look, scimGroup, scimUser, tenantAdmin, uniq } from './support';
 
 test('a user page lists a group inherited through nesting, with its path', async ({ browser }) => {
-  const { tenant, page } = await tenantAdmin(browser, 'Fabrikam');
+  const { tenant, page } = await tenantAdmin(browser, uniq('Fabrikam'));
   const dana = await scimUser(tenant, 'dana@fabrikam.example', 'Dana Diaz', ['Admin', 'Reviewer']);
   const erin = await scimUser(tenant, 'erin@fabrikam.example', 'Erin Ellis', ['Reviewer']);
   const g1 = await scimGroup(tenant, 'Platform', [dana, erin]);

@@ -1,7 +1,16 @@
 // What a tenant admin's session must not do: reach another tenant by URL or by GraphQL, be used
 // from another origin, or be had again from a used or expired setup link.
 import { expect, test, type Page } from '@playwright/test';
-import { createSetupLink, createTenant, look, openSetupLink, serviceUrl, sql, tenantAdmin } from './support';
+import {
+  createSetupLink,
+  createTenant,
+  look,
+  openSetupLink,
+  serviceUrl,
+  sql,
+  tenantAdmin,
+  uniq,
+} from './support';
 
 /** A GraphQL operation sent by the page's own fetch: same origin, the session cookie attached. */
 function pageGql(page: Page, query: string, tenantId: string) {
@@ -19,13 +28,13 @@ function pageGql(page: Page, query: string, tenantId: string) {
 }
 
 test("tenant A's session cannot reach tenant B by URL or by GraphQL", async ({ browser }) => {
-  const { tenant: a, page } = await tenantAdmin(browser, 'Northwind');
-  const b = await createTenant('Woodgrove');
+  const { tenant: a, page } = await tenantAdmin(browser, uniq('Northwind'));
+  const b = await createTenant(uniq('Woodgrove'));
 
   await page.goto(serviceUrl(`/console/t/${b.id}/provisioning`));
   await expect(page.getByRole('alert')).toContainText(/not allowed|no access|forbidden/i);
   await expect(page.getByText(b.scimUrl)).toHaveCount(0);
-  await expect(page.getByText('Woodgrove')).toHaveCount(0);
+  await expect(page.getByText(b.name)).toHaveCount(0);
   await look(page, 'forbidden');
 
   const own = await pageGql(page, '{ provisioning { scimUrl } }', a.id);
@@ -43,7 +52,7 @@ test("tenant A's session cannot reach tenant B by URL or by GraphQL", async ({ b
   await expect(page.getByRole('heading', { name: 'Provisioning', level: 1 })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Tenants' })).toHaveCount(0);
   const operatorOnly = await pageGql(page, '{ tenants { id name } }', a.id);
-  expect(JSON.stringify(operatorOnly.body)).not.toContain('Woodgrove');
+  expect(JSON.stringify(operatorOnly.body)).not.toContain(b.name);
   expect(operatorOnly.body.errors).toEqual([
     expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
   ]);
@@ -52,7 +61,7 @@ test("tenant A's session cannot reach tenant B by URL or by GraphQL", async ({ b
 });
 
 test('a POST from another origin carrying the session cookie is refused', async ({ browser }) => {
-  const { tenant, page } = await tenantAdmin(browser, 'Tailspin');
+  const { tenant, page } = await tenantAdmin(browser, uniq('Tailspin'));
   const body = { query: '{ provisioning { scimUrl } }' };
   const headers = { 'content-type': 'application/json', 'x-checkproof-tenant': tenant.id };
 
@@ -75,7 +84,7 @@ test('a POST from another origin carrying the session cookie is refused', async 
 });
 
 test('a used setup link and an expired one say so and sign no one in', async ({ browser }) => {
-  const tenant = await createTenant('Litware');
+  const tenant = await createTenant(uniq('Litware'));
 
   const link = await createSetupLink(tenant.id);
   const first = await openSetupLink(browser, link);
