@@ -1,5 +1,11 @@
 import '@mantine/core/styles.css';
-import { MantineProvider, createTheme, darken, type CSSVariablesResolver } from '@mantine/core';
+import {
+  MantineProvider,
+  TableScrollContainer,
+  createTheme,
+  darken,
+  type CSSVariablesResolver,
+} from '@mantine/core';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
@@ -10,7 +16,18 @@ import { SessionProvider } from './session';
 // defaults miss it in five places: white on the primary shade 6, dimmed gray 6 and error red 6 on
 // white, coloured text (c="orange"), and light-variant text (badges, the active navigation link:
 // shade 9 on shade 1).
-const theme = createTheme({ primaryColor: 'indigo', primaryShade: 8, defaultRadius: 'sm' });
+const theme = createTheme({
+  primaryColor: 'indigo',
+  primaryShade: 8,
+  defaultRadius: 'sm',
+  components: {
+    // A table wider than a phone scrolls sideways; its viewport takes focus so arrow keys can scroll
+    // it (axe: scrollable-region-focusable).
+    TableScrollContainer: TableScrollContainer.extend({
+      defaultProps: { scrollAreaProps: { viewportProps: { tabIndex: 0 } } },
+    }),
+  },
+});
 const cssVariablesResolver: CSSVariablesResolver = (t) => ({
   variables: {},
   light: {
