@@ -40,3 +40,22 @@ test('a user page lists a group inherited through nesting, with its path', async
 
   await page.context().close();
 });
+
+test('on a phone-sized screen the navigation folds behind a button and the pages stay accessible', async ({
+  browser,
+}) => {
+  const { page } = await tenantAdmin(browser, uniq('Proseware'));
+  await page.setViewportSize({ width: 390, height: 844 });
+  const nav = page.getByRole('navigation').getByRole('link', { name: 'Activity' });
+  await expect(nav).not.toBeInViewport();
+  await look(page, 'phone-provisioning');
+
+  await page.getByRole('button', { name: 'Toggle navigation' }).click();
+  await expect(nav).toBeInViewport();
+  await look(page, 'phone-navigation');
+  await nav.click();
+  await expect(page.getByRole('heading', { name: 'Activity', level: 1 })).toBeVisible();
+  await look(page, 'phone-activity');
+
+  await page.context().close();
+});
