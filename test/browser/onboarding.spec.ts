@@ -154,6 +154,20 @@ test("Entra's Test Connection and first cycle show on the page live, in Activity
   await expect(rows('POST', '409')).toHaveCount(1);
 });
 
+test("the operator's tenant list counts the tenant's users and groups and its last Entra request", async ({
+  page,
+}) => {
+  await signInOperator(page);
+  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: tenant.name }) });
+  await expect(row).toBeVisible();
+  const headers = (await page.getByRole('columnheader').allInnerTexts()).map((h) => h.trim());
+  expect(headers).toEqual(expect.arrayContaining(['Users', 'Groups', 'Last Entra request']));
+  const cell = (header: string) => row.getByRole('cell').nth(headers.indexOf(header));
+  await expect(cell('Users')).toHaveText('3');
+  await expect(cell('Groups')).toHaveText('1');
+  await expect(cell('Last Entra request')).not.toHaveText('never');
+});
+
 test('the admin rotates the token in the page; the old one is refused once revoked', async () => {
   await admin.getByRole('link', { name: 'Provisioning' }).click();
   await expect(admin.getByRole('heading', { name: 'Provisioning' })).toBeVisible();
