@@ -49,6 +49,8 @@ test('the operator creates a tenant and a setup link that opens its Provisioning
   tenant = { name, scimUrl, scimToken };
   await closeDialog(page);
 
+  // The list is paged in slug order; the search finds the new tenant whatever page it is on.
+  await page.getByLabel('Search tenants').fill(name);
   const row = page.getByRole('row').filter({ hasText: name });
   await row.getByRole('button', { name: 'Create setup link' }).click();
   const link = await readValue(page.getByRole('dialog'), 'Setup link');
@@ -158,8 +160,12 @@ test("the operator's tenant list counts the tenant's users and groups and its la
   page,
 }) => {
   await signInOperator(page);
+  await page.getByLabel('Search tenants').fill(tenant.name);
   const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: tenant.name }) });
   await expect(row).toBeVisible();
+  // The search leaves only the tenant: one header row and one data row.
+  await expect(page.getByRole('row')).toHaveCount(2);
+  await expect(page.getByText(/^1–1 of 1 tenants$/)).toBeVisible();
   const headers = (await page.getByRole('columnheader').allInnerTexts()).map((h) => h.trim());
   expect(headers).toEqual(expect.arrayContaining(['Users', 'Groups', 'Last Entra request']));
   const cell = (header: string) => row.getByRole('cell').nth(headers.indexOf(header));

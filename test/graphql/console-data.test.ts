@@ -56,6 +56,54 @@ describe('tenants (operator)', () => {
   });
 });
 
+describe('tenantsConnection (operator)', () => {
+  const Q = `query($after: String, $search: String) { tenantsConnection(first: 2, after: $after, search: $search) {
+    totalCount edges { node { slug userCount } } pageInfo { hasNextPage endCursor } } }`;
+
+  it('pages every tenant in slug order, with the counts', async () => {
+    const all = await query(db.em(), sql`select slug from tenant order by slug`);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 100; i++) {
+      const res = await app.graphql(Q, { after });
+      expect(res.body.errors).toBeUndefined();
+      const conn = res.body.data!.tenantsConnection as {
+        totalCount: number;
+        edges: Array<{ node: { slug: string; userCount: number } }>;
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+      expect(conn.totalCount).toBe(all.length);
+      expect(conn.edges.length).toBeLessThanOrEqual(2);
+      seen.push(...conn.edges.map((e) => e.node.slug));
+      if (!conn.pageInfo.hasNextPage) break;
+      after = conn.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(all.map((r) => r.slug));
+  });
+
+  it('finds a tenant by a part of its name or the start of its slug, wildcards taken literally', async () => {
+    const t = await gqlTenant(app, db);
+    const row = (await query(db.em(), sql`select name, slug from tenant where id = ${t.tenantId}`))[0]!;
+    const name = String(row.name);
+    const bySlug = await app.graphql(Q, { search: String(row.slug).toUpperCase() });
+    expect((bySlug.body.data!.tenantsConnection as { totalCount: number }).totalCount).toBe(1);
+    const byName = await app.graphql(Q, { search: name.slice(2, -1) });
+    expect(
+      (byName.body.data!.tenantsConnection as { edges: Array<{ node: { slug: string } }> }).edges.map(
+        (e) => e.node.slug,
+      ),
+    ).toContain(row.slug);
+    const wildcard = await app.graphql(Q, { search: '%' });
+    expect((wildcard.body.data!.tenantsConnection as { totalCount: number }).totalCount).toBe(0);
+  });
+
+  it('is for the operator only', async () => {
+    const t = await gqlTenant(app, db);
+    const res = await app.graphql(`{ tenantsConnection { totalCount } }`, {}, t.keys.all);
+    expect(codeOf(res.body)).toBe('FORBIDDEN');
+  });
+});
+
 describe('Role.users', () => {
   it('pages the holders of a role in PostgreSQL, and only in the tenant', async () => {
     const t = await gqlTenant(app, db);

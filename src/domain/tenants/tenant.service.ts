@@ -3,6 +3,7 @@ import { auditInsert } from '../audit/audit';
 import type { OperatorContext } from '../context';
 import { issueCredential } from '../credentials/credential.service';
 import { DomainError } from '../errors';
+import { decodeKeyset, encodeKeyset, type Page, type PageRequest } from '../paging';
 import { inTransaction, isUuid, query, sql } from '../sql';
 
 export interface TenantRecord {
@@ -68,6 +69,45 @@ export async function createTenant(
 export async function listTenants(ctx: OperatorContext): Promise<TenantRecord[]> {
   const rows = await query(ctx.em, sql`select * from tenant order by slug`);
   return rows.map(toTenant);
+}
+
+const TENANT_ORDER = 'tenant.slug';
+
+/**
+ * One page of tenants in slug order (a keyset on the unique slug), optionally only those whose
+ * name contains `search` or whose slug starts with it (case-insensitive).
+ */
+export async function listTenantPage(
+  ctx: OperatorContext,
+  request: PageRequest & { search?: string },
+): Promise<Page<TenantRecord>> {
+  const search = request.search?.trim();
+  const where = search
+    ? sql`(name ilike ${`%${escapeLike(search)}%`} or slug like ${`${escapeLike(search.toLowerCase())}%`})`
+    : sql`true`;
+  const after = request.after ? decodeKeyset(TENANT_ORDER, request.after) : undefined;
+  const [rows, count] = await Promise.all([
+    request.first > 0
+      ? query(
+          ctx.em,
+          sql`select * from tenant where ${where}${after ? sql` and slug > ${after.v ?? ''}` : sql.empty} order by slug limit ${request.first + 1}`,
+        )
+      : Promise.resolve([]),
+    request.withTotal
+      ? query(ctx.em, sql`select count(*)::int as n from tenant where ${where}`)
+      : Promise.resolve(null),
+  ]);
+  const items = rows.slice(0, request.first).map(toTenant);
+  return {
+    items,
+    cursors: items.map((t) => encodeKeyset(TENANT_ORDER, { v: t.slug, id: t.id })),
+    hasNext: rows.length > request.first,
+    total: count ? Number(count[0]!.n) : null,
+  };
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** One tenant, or null. */

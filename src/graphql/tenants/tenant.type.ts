@@ -1,4 +1,5 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { connectionType } from '../common/connection';
 
 @ObjectType({ description: 'A customer company whose directory we keep.' })
 export class Tenant {
@@ -14,6 +15,8 @@ export class Tenant {
   @Field()
   createdAt!: Date;
 }
+
+export const TenantConnection = connectionType<Tenant>('Tenant', () => Tenant, 'tenants');
 
 @InputType()
 export class CreateTenantInput {

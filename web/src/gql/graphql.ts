@@ -302,7 +302,12 @@ export type UserDetailQuery = {
     manager: { id: string; userName: string; displayName: string | null } | null;
     roles: Array<{ value: string; display: string | null; type: string | null; primary: boolean }>;
     directGroups: { totalCount: number; edges: Array<{ node: { id: string; displayName: string } }> };
-    inheritedGroups: { totalCount: number; edges: Array<{ node: { id: string; displayName: string } }> };
+    inheritedGroups: { totalCount: number };
+    groupPaths: Array<{
+      depth: number;
+      group: { id: string; displayName: string };
+      path: Array<{ id: string; displayName: string }>;
+    }>;
     auditEvents: Array<{
       id: string;
       action: string;
@@ -313,13 +318,6 @@ export type UserDetailQuery = {
     }>;
   } | null;
 };
-
-export type MembershipPathQueryVariables = Exact<{
-  userId: string | number;
-  groupId: string | number;
-}>;
-
-export type MembershipPathQuery = { membershipPath: Array<{ id: string; displayName: string }> | null };
 
 export type GroupsQueryVariables = Exact<{
   first: number;
@@ -488,19 +486,29 @@ export type RedeemSetupLinkMutationVariables = Exact<{
 
 export type RedeemSetupLinkMutation = { redeemSetupLink: { kind: PrincipalKind; tenantId: string | null } };
 
-export type TenantsQueryVariables = Exact<{ [key: string]: never }>;
+export type TenantsQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  search?: string | null | undefined;
+}>;
 
 export type TenantsQuery = {
-  tenants: Array<{
-    id: string;
-    name: string;
-    slug: string;
-    createdAt: string;
-    userCount: number;
-    groupCount: number;
-    lastRequestAt: string | null;
-    health: TenantHealth;
-  }>;
+  tenantsConnection: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: Array<{
+      node: {
+        id: string;
+        name: string;
+        slug: string;
+        createdAt: string;
+        userCount: number;
+        groupCount: number;
+        lastRequestAt: string | null;
+        health: TenantHealth;
+      };
+    }>;
+  };
 };
 
 export type CreateTenantMutationVariables = Exact<{
@@ -687,13 +695,18 @@ export const UserDetailDocument = new TypedDocumentString(`
         }
       }
     }
-    inheritedGroups: groups(first: 100, membership: INHERITED) {
+    inheritedGroups: groups(first: 0, membership: INHERITED) {
       totalCount
-      edges {
-        node {
-          id
-          displayName
-        }
+    }
+    groupPaths(first: 200) {
+      depth
+      group {
+        id
+        displayName
+      }
+      path {
+        id
+        displayName
       }
     }
     auditEvents(first: 20) {
@@ -707,14 +720,6 @@ export const UserDetailDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<UserDetailQuery, UserDetailQueryVariables>;
-export const MembershipPathDocument = new TypedDocumentString(`
-    query MembershipPath($userId: ID!, $groupId: ID!) {
-  membershipPath(userId: $userId, groupId: $groupId) {
-    id
-    displayName
-  }
-}
-    `) as unknown as TypedDocumentString<MembershipPathQuery, MembershipPathQueryVariables>;
 export const GroupsDocument = new TypedDocumentString(`
     query Groups($first: Int!, $after: String, $filter: GroupFilter) {
   groups(
@@ -916,16 +921,25 @@ export const RedeemSetupLinkDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<RedeemSetupLinkMutation, RedeemSetupLinkMutationVariables>;
 export const TenantsDocument = new TypedDocumentString(`
-    query Tenants {
-  tenants {
-    id
-    name
-    slug
-    createdAt
-    userCount
-    groupCount
-    lastRequestAt
-    health
+    query Tenants($first: Int!, $after: String, $search: String) {
+  tenantsConnection(first: $first, after: $after, search: $search) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        name
+        slug
+        createdAt
+        userCount
+        groupCount
+        lastRequestAt
+        health
+      }
+    }
   }
 }
     `) as unknown as TypedDocumentString<TenantsQuery, TenantsQueryVariables>;

@@ -12,10 +12,12 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { request } from '../api';
 import { CopyField } from '../components/CopyField';
+import { Pager, usePager } from '../components/Pager';
 import { Empty, ErrorAlert, Loading } from '../components/States';
 import { dateTime, ago } from '../format';
 import {
@@ -29,7 +31,9 @@ import {
 import { useSession } from '../session';
 import { useQuery } from '../useQuery';
 
-type Tenant = TenantsQuery['tenants'][number];
+type Tenant = TenantsQuery['tenantsConnection']['edges'][number]['node'];
+
+const PAGE = 50;
 
 const HEALTH_COLORS: Record<Tenant['health'], string> = {
   HEALTHY: 'green',
@@ -215,7 +219,18 @@ function SetupLinkModal({ tenant, onClose }: { tenant: Tenant | undefined; onClo
 }
 
 export default function TenantsPage() {
-  const { data, error, loading, refetch } = useQuery(TenantsDocument, {});
+  const [search, setSearch] = useState('');
+  const [debounced] = useDebouncedValue(search.trim(), 300);
+  const pager = usePager();
+  const { reset } = pager;
+  useEffect(() => reset(), [debounced, reset]);
+  const { data, error, loading, refetch } = useQuery(TenantsDocument, {
+    first: PAGE,
+    after: pager.after,
+    search: debounced || null,
+  });
+  const conn = data?.tenantsConnection;
+  const tenants = conn?.edges.map((e) => e.node) ?? [];
   const { setViewer } = useSession();
   const [creating, setCreating] = useState(false);
   const [linkFor, setLinkFor] = useState<Tenant>();
@@ -242,12 +257,21 @@ export default function TenantsPage() {
           </Button>
         </Group>
       </Group>
+      <TextInput
+        label="Search tenants"
+        placeholder="Name contains or slug starts with…"
+        value={search}
+        onChange={(e) => setSearch(e.currentTarget.value)}
+        w={320}
+      />
       {error ? <ErrorAlert error={error} /> : null}
       {loading ? (
         <Loading label="Loading tenants…" />
-      ) : data && data.tenants.length === 0 ? (
-        <Empty>No tenants yet. Create the first one for a customer company.</Empty>
-      ) : data ? (
+      ) : conn && tenants.length === 0 ? (
+        <Empty>
+          {debounced ? 'No tenants match.' : 'No tenants yet. Create the first one for a customer company.'}
+        </Empty>
+      ) : conn ? (
         <Table.ScrollContainer minWidth={800}>
           <Table striped highlightOnHover>
             <Table.Thead>
@@ -268,7 +292,7 @@ export default function TenantsPage() {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {data.tenants.map((t) => (
+              {tenants.map((t) => (
                 <Table.Tr key={t.id}>
                   <Table.Td>
                     <Anchor component={Link} to={`/t/${t.id}/settings/provisioning`}>
@@ -296,6 +320,18 @@ export default function TenantsPage() {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
+      ) : null}
+      {conn && tenants.length > 0 ? (
+        <Pager
+          page={pager.page}
+          pageSize={PAGE}
+          shown={tenants.length}
+          total={conn.totalCount}
+          hasNextPage={conn.pageInfo.hasNextPage}
+          onNext={() => pager.next(conn.pageInfo.endCursor)}
+          onPrevious={pager.previous}
+          noun="tenants"
+        />
       ) : null}
       <CreateTenantModal opened={creating} onClose={() => setCreating(false)} onCreated={refetch} />
       <SetupLinkModal tenant={linkFor} onClose={() => setLinkFor(undefined)} />

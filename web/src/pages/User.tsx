@@ -3,11 +3,12 @@ import { useEffect } from 'react';
 import { Link, useParams } from 'react-router';
 import { Empty, ErrorAlert, Loading } from '../components/States';
 import { dateTime } from '../format';
-import { MembershipPathDocument, UserDetailDocument, type UserDetailQuery } from '../gql/graphql';
+import { UserDetailDocument, type UserDetailQuery } from '../gql/graphql';
 import { useTenantId } from '../tenant';
 import { useQuery } from '../useQuery';
 
 type User = NonNullable<UserDetailQuery['user']>;
+type GroupPathEntry = User['groupPaths'][number];
 
 function Attributes({ rows }: { rows: Array<[string, string | null | undefined]> }) {
   return (
@@ -35,24 +36,14 @@ function Attributes({ rows }: { rows: Array<[string, string | null | undefined]>
 }
 
 /** "via A › B": the chain from a group the user is directly in up to the inherited group. */
-function InheritedGroup({
-  tenantId,
-  userId,
-  group,
-}: {
-  tenantId: string;
-  userId: string;
-  group: { id: string; displayName: string };
-}) {
-  const { data, error } = useQuery(MembershipPathDocument, { userId, groupId: group.id }, { tenantId });
-  const path = data?.membershipPath;
+function InheritedGroup({ tenantId, entry }: { tenantId: string; entry: GroupPathEntry }) {
   return (
     <List.Item>
-      <Anchor component={Link} to={`/t/${tenantId}/groups/${group.id}`}>
-        {group.displayName}
+      <Anchor component={Link} to={`/t/${tenantId}/groups/${entry.group.id}`}>
+        {entry.group.displayName}
       </Anchor>{' '}
       <Text span size="sm" c="dimmed">
-        {path ? `via ${path.map((g) => g.displayName).join(' › ')}` : error ? '(path unavailable)' : '…'}
+        via {entry.path.map((g) => g.displayName).join(' › ')}
       </Text>
     </List.Item>
   );
@@ -143,7 +134,8 @@ export default function UserPage() {
       </Stack>
     );
   const direct = user.directGroups.edges.map((e) => e.node);
-  const inherited = user.inheritedGroups.edges.map((e) => e.node);
+  // Every inherited group with its path comes in the one query (User.groupPaths, depth 2 and more).
+  const inherited = user.groupPaths.filter((p) => p.depth > 1).slice(0, 100);
   return (
     <Stack gap="md">
       <Anchor component={Link} to={`/t/${tenantId}/users`} size="sm">
@@ -220,7 +212,7 @@ export default function UserPage() {
           ) : (
             <List>
               {inherited.map((g) => (
-                <InheritedGroup key={g.id} tenantId={tenantId} userId={user.id} group={g} />
+                <InheritedGroup key={g.group.id} tenantId={tenantId} entry={g} />
               ))}
             </List>
           )}
