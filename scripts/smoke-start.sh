@@ -20,7 +20,8 @@ start() {
   env -u DATABASE_URL DATA_DIR="$data_dir" PORT="$port" EMBEDDED_PG_PORT="$pg_port" ADMIN_TOKEN="$token" \
     npm start >>"$log" 2>&1 &
   pid=$!
-  for _ in $(seq 1 120); do
+  # npm start builds first (prestart); on a busy 2-core machine build + initdb can pass a minute.
+  for _ in $(seq 1 480); do
     if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then return 0; fi
     if ! kill -0 "$pid" 2>/dev/null; then echo "service exited during start:"; cat "$log"; exit 1; fi
     sleep 0.5
