@@ -28,6 +28,13 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 const page = { first: 50, withTotal: true };
+const NO_ENTERPRISE = {
+  employeeNumber: null,
+  costCenter: null,
+  organization: null,
+  division: null,
+  department: null,
+};
 const memberIds = async (ctx: Parameters<typeof listDirectMembers>[0], groupId: string) =>
   (await listDirectMembers(ctx, groupId)).map((m) => m.value).sort();
 
@@ -59,12 +66,12 @@ describe('restorable deletes', () => {
         userName: 'restore-me@example.com',
         displayName: 'Restore Me',
         emails: [{ value: 'r@example.com', type: 'work', primary: true }],
-        enterprise: { managerId: boss.id },
+        enterprise: { ...NO_ENTERPRISE, managerId: boss.id },
         roles: [{ value: 'Approver', primary: true }, { value: 'Reader' }],
       },
       'SCIM',
     );
-    const report = await buildUser(ctx, { enterprise: { managerId: u.id } });
+    const report = await buildUser(ctx, { enterprise: { ...NO_ENTERPRISE, managerId: u.id } });
     const g1 = await buildGroup(ctx, { members: [{ value: u.id, display: 'shown' }, { value: boss.id }] });
     const g2 = await buildGroup(ctx, { members: [{ value: u.id }] });
     const gone = await buildGroup(ctx, { members: [{ value: u.id }] });
