@@ -13,6 +13,8 @@ import type { RequestState } from './http/state';
 import { scimRouter } from './scim/router';
 import { createProvisioningWriter } from './scim/http/provisioning-writer';
 import { startProvisioningLogRetention } from './scim/http/provisioning-retention';
+import { startDeletedRetention } from './domain/deleted/deleted.retention';
+import { massDeprovisioningChecksSettled } from './domain/deprovisioning/mass-deprovisioning.service';
 import { createCredentialCache } from './scim/http/credential-cache';
 import { listenForNotices } from './db/notifications';
 import { CREDENTIAL_REVOKED_CHANNEL } from './domain/credentials/credential.service';
@@ -69,6 +71,9 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
   });
   const retention = startProvisioningLogRetention(session, config.scim.logRetentionDays, log);
   input.shutdownHooks?.push(() => retention.stop());
+  const deletedRetention = startDeletedRetention(session, config.deletedRetentionDays, log);
+  input.shutdownHooks?.push(() => deletedRetention.stop());
+  input.shutdownHooks?.push(() => massDeprovisioningChecksSettled());
   // Verified SCIM tokens are remembered for a few seconds; a revocation anywhere evicts them in
   // every process at once, and while the notices cannot be received nothing is remembered.
   const credentials = createCredentialCache();

@@ -30,6 +30,7 @@ const schema = z.object({
     .default(5 * 1024 * 1024),
   SCIM_MAX_RESULTS: z.coerce.number().int().min(1).max(10000).default(1000),
   PROVISIONING_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  DELETED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   GRAPHQL_INTROSPECTION: booleanString.optional(),
   GRAPHQL_IDE: booleanString.optional(),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
@@ -98,6 +99,8 @@ export interface Config {
     readonly audience: string | undefined;
     readonly tenantClaim: string;
   };
+  /** Deleted users and groups stay restorable this many days, then are purged (ADR 0012). */
+  readonly deletedRetentionDays: number;
   readonly shutdownTimeoutMs: number;
   readonly db: {
     /** Server-side limit on one statement (and, plus a margin, the client's wait for its answer). */
@@ -183,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       audience: e.JWT_AUDIENCE,
       tenantClaim: e.JWT_TENANT_CLAIM,
     }),
+    deletedRetentionDays: e.DELETED_RETENTION_DAYS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     db: Object.freeze({
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,

@@ -2,6 +2,7 @@ import type { NonEmptyArray } from 'type-graphql';
 import { AdminResolver } from './admin/admin.resolver';
 import { ProvisioningActivityResolver } from './admin/provisioning-activity.resolver';
 import { ProvisioningLogResolver } from './admin/provisioning-log.resolver';
+import { DeletedResolver } from './deleted/deleted.resolver';
 import { GroupMutationResolver } from './groups/group.mutations';
 import { GroupResolver } from './groups/group.resolver';
 import { GroupPathsResolver } from './memberships/group-paths.resolver';
@@ -9,6 +10,7 @@ import { MembershipResolver } from './memberships/membership.resolver';
 import { RoleResolver } from './roles/role.resolver';
 import { RoleUsersResolver } from './roles/role-users.resolver';
 import { SessionResolver } from './console/session.resolver';
+import { MassDeprovisioningResolver } from './tenants/mass-deprovisioning.resolver';
 import { TenantOverviewResolver } from './tenants/tenant-overview.resolver';
 import { TenantResolver } from './tenants/tenant.resolver';
 import { UserMutationResolver } from './users/user.mutations';
@@ -33,4 +35,6 @@ export const resolvers: NonEmptyArray<Function> = [
   RoleResolver,
   RoleUsersResolver,
   SessionResolver,
+  DeletedResolver,
+  MassDeprovisioningResolver,
 ];

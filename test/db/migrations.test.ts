@@ -24,12 +24,15 @@ describe('migrations', () => {
       'audit_event',
       'console_session',
       'credential',
+      'deleted_group',
+      'deleted_user',
       'group',
       'membership',
       'provisioning_log',
       'role',
       'setup_link',
       'tenant',
+      'user_deprovisioning',
       'user_role',
     ]);
   });
@@ -40,7 +43,7 @@ describe('migrations', () => {
     expect(await tables()).toEqual([]);
     const applied = await migrateUp(db.orm);
     expect(applied).toEqual(migrationsList.map((m) => m.name));
-    expect(await tables()).toHaveLength(11);
+    expect(await tables()).toHaveLength(14);
   });
 
   it('apply nothing when the database is up to date', async () => {

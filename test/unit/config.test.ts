@@ -36,6 +36,12 @@ describe('configuration', () => {
     );
   });
 
+  it('keeps deleted users and groups restorable 30 days unless told otherwise', () => {
+    expect(loadConfig({}).deletedRetentionDays).toBe(30);
+    expect(loadConfig({ DELETED_RETENTION_DAYS: '7' }).deletedRetentionDays).toBe(7);
+    expect(() => loadConfig({ DELETED_RETENTION_DAYS: '0' })).toThrow(/DELETED_RETENTION_DAYS/);
+  });
+
   it('trims a trailing slash from PUBLIC_URL and treats empty variables as unset', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://dir.example.com/', PORT: '' }).publicUrl).toBe(
       'https://dir.example.com',

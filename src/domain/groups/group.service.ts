@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { auditInsert } from '../audit/audit';
 import type { DirectoryContext } from '../context';
+import { archiveGroups } from '../deleted/deleted.sql';
 import { DomainError } from '../errors';
 import {
   addMembers,
@@ -20,6 +21,7 @@ export interface GroupWriteOptions {
 const COMMA = sql`, `;
 const G_ID = sql`g.id`;
 const FROM_G = sql`from g`;
+const D = sql`d`;
 const D_ID = sql`d.id`;
 const FROM_D = sql`from d`;
 
@@ -185,7 +187,10 @@ export function replaceGroup(
   );
 }
 
-/** Deletes a group; memberships in it and of it go with it (foreign keys). */
+/**
+ * Deletes a group; memberships in it and of it go with it (foreign keys). The same statement
+ * archives the group and those memberships for restoreGroup (ADR 0012).
+ */
 export async function deleteGroup(
   ctx: DirectoryContext,
   id: string,
@@ -206,7 +211,8 @@ export async function deleteGroup(
   const versionSql = opts.ifMatch === undefined ? sql.empty : sql` and version = ${opts.ifMatch}`;
   const rows = await query(
     ctx.em,
-    sql`with d as (delete from "group" where tenant_id = ${ctx.tenantId} and id = ${id}${versionSql} returning id), a as (${audit}) select id from d`,
+    sql`with d as (delete from "group" where tenant_id = ${ctx.tenantId} and id = ${id}${versionSql} returning *),
+     k as (${archiveGroups(ctx, D)}), a as (${audit}) select id from d`,
     PREPARE,
   );
   if (rows.length === 0) {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { auditInsert } from '../audit/audit';
 import type { DirectoryContext } from '../context';
+import { archiveUsers, recordDeprovisioning } from '../deleted/deleted.sql';
+import { scheduleMassDeprovisioningCheck } from '../deprovisioning/mass-deprovisioning.service';
 import { DomainError } from '../errors';
 import { ROLES_FROM_CTES, rolesCtes, USER_ROLES_JSON } from '../roles/role.sql';
 import { inTransaction, isUuid, json, PREPARE, query, sql, type SqlValue } from '../sql';
@@ -33,6 +35,7 @@ const CTES = sql`,\n`;
 const U = sql`u`;
 const U_ID = sql`u.id`;
 const FROM_U = sql`from u`;
+const D = sql`d`;
 const D_ID = sql`d.id`;
 const FROM_D = sql`from d`;
 
@@ -228,6 +231,9 @@ async function writeUser(
   ];
   const rolesChanged = roles !== undefined && changed.includes('roles');
   if (rolesChanged) ctes.push(rolesCtes(ctx.tenantId, U, roles, true));
+  // Only a disable pays for this: the alert and restoreUsers(since) need to know who and when.
+  const disabled = current.active && !attrs.active;
+  if (disabled) ctes.push(sql`p as (${recordDeprovisioning(ctx, U, 'disabled')})`);
   const audit = auditInsert(
     ctx,
     {
@@ -252,6 +258,7 @@ async function writeUser(
   if (!rows[0]) return undefined;
   const user = rowToUser(rows[0]);
   noteUnknownManager(ctx, attrs.enterprise.managerId, user);
+  if (disabled) scheduleMassDeprovisioningCheck(ctx);
   return user;
 }
 
@@ -289,7 +296,10 @@ export function setUserActive(ctx: DirectoryContext, id: string, active: boolean
   return updateUser(ctx, id, (current) => ({ ...userToInput(current), active }));
 }
 
-/** Deletes a user; its memberships and role assignments go with it (foreign keys). */
+/**
+ * Deletes a user; its memberships and role assignments go with it (foreign keys). The same
+ * statement archives all three for restoreUser (ADR 0012), so the delete stays one round trip.
+ */
 export async function deleteUser(ctx: DirectoryContext, id: string, opts: WriteOptions = {}): Promise<void> {
   if (!isUuid(id)) throw notFound(id);
   const audit = auditInsert(
@@ -304,11 +314,14 @@ export async function deleteUser(ctx: DirectoryContext, id: string, opts: WriteO
     FROM_D,
   );
   const versionSql = opts.ifMatch === undefined ? sql.empty : sql` and version = ${opts.ifMatch}`;
-  const rows = await query<{ id: string }>(
+  const rows = await query<{ id: string; active: boolean }>(
     ctx.em,
-    sql`with d as (delete from app_user where tenant_id = ${ctx.tenantId} and id = ${id}${versionSql} returning id), a as (${audit}) select id from d`,
+    sql`with d as (delete from app_user where tenant_id = ${ctx.tenantId} and id = ${id}${versionSql} returning *),
+     k as (${archiveUsers(ctx, D)}), p as (${recordDeprovisioning(ctx, D, 'deleted')}), a as (${audit})
+     select id, active from d`,
     PREPARE,
   );
+  if (rows[0]?.active) scheduleMassDeprovisioningCheck(ctx);
   if (rows.length === 0) {
     if (opts.ifMatch !== undefined && (await findUser(ctx, id))) {
       throw new DomainError('VERSION_MISMATCH', `User ${id} has changed.`, { id });

@@ -52,7 +52,7 @@ export class GroupMutationResolver {
   @Authorized('DIRECTORY_WRITE')
   @Mutation(() => Group, {
     description:
-      'Deletes a group; its memberships (in it and of it) go with it. Returns the group as it was.',
+      'Deletes a group; its memberships (in it and of it) go with it. Returns the group as it was. It stays restorable (restoreGroup) for the retention period.',
   })
   async deleteGroup(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
     const dctx = tenantCtx(ctx);

@@ -66,7 +66,8 @@ export class UserMutationResolver {
 
   @Authorized('DIRECTORY_WRITE')
   @Mutation(() => User, {
-    description: 'Deletes a user with its memberships and role assignments; returns the user as it was.',
+    description:
+      'Deletes a user with its memberships and role assignments; returns the user as it was. It stays restorable (restoreUser) for the retention period.',
   })
   async deleteUser(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
     const dctx = tenantCtx(ctx);
