@@ -3,6 +3,7 @@ import { auditInsert } from '../audit/audit';
 import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
 import { ROLES_FROM_CTES, rolesCtes, USER_ROLES_JSON } from '../roles/role.sql';
+import { actingSql } from '../memberships/membership.history';
 import { inTransaction, isUuid, json, PREPARE, query, sql, type SqlValue } from '../sql';
 import { normalizeRoles, normalizeUserInput, userToInput } from './user.normalize';
 import { rowToUser, USER_COLUMNS, USER_FROM, USER_SELECT, type UserRow } from './user.row';
@@ -306,7 +307,7 @@ export async function deleteUser(ctx: DirectoryContext, id: string, opts: WriteO
   const versionSql = opts.ifMatch === undefined ? sql.empty : sql` and version = ${opts.ifMatch}`;
   const rows = await query<{ id: string }>(
     ctx.em,
-    sql`with d as (delete from app_user where tenant_id = ${ctx.tenantId} and id = ${id}${versionSql} returning id), a as (${audit}) select id from d`,
+    sql`with d as (delete from app_user where tenant_id = ${ctx.tenantId} and id = ${id}${versionSql} and ${actingSql(ctx)} returning id), a as (${audit}) select id from d`,
     PREPARE,
   );
   if (rows.length === 0) {
