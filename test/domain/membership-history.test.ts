@@ -93,7 +93,9 @@ describe('membership history', () => {
     const after = await instant();
 
     const wRows = await history(ctx, { memberId: w.id });
-    expect(wRows).toMatchObject([{ groupId: mid.id, removedBy: 'scim:test', removedRequestId: 'req-del-user' }]);
+    expect(wRows).toMatchObject([
+      { groupId: mid.id, removedBy: 'scim:test', removedRequestId: 'req-del-user' },
+    ]);
     const midRows = await history(ctx, { groupId: mid.id });
     expect(midRows.every((r) => r.validTo !== null && r.groupDisplayName === mid.displayName)).toBe(true);
     expect((await history(ctx, { memberId: mid.id }))[0]).toMatchObject({
@@ -113,9 +115,19 @@ describe('membership history', () => {
 
     const page = { first: 10, withTotal: true };
     const groups = await groupsContaining(ctx, [u.id], 'ALL', page, both);
-    expect(groups.get(u.id)?.items.map((x) => x.id).sort()).toEqual([top.id, mid.id].sort());
+    expect(
+      groups
+        .get(u.id)
+        ?.items.map((x) => x.id)
+        .sort(),
+    ).toEqual([top.id, mid.id].sort());
     const members = await membersOf(ctx, [top.id], 'ALL', 'User', page, both);
-    expect(members.get(top.id)?.items.map((x) => x.id).sort()).toEqual([u.id, w.id].sort());
+    expect(
+      members
+        .get(top.id)
+        ?.items.map((x) => x.id)
+        .sort(),
+    ).toEqual([u.id, w.id].sort());
     expect(members.get(top.id)?.total).toBe(2);
     expect((await memberCounts(ctx, [top.id], 'ALL', 'User', withoutW)).get(top.id)).toBe(1);
     expect((await memberCounts(ctx, [top.id], 'ALL', 'User', after)).get(top.id)).toBe(0);

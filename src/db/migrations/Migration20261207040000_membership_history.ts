@@ -109,7 +109,8 @@ export class Migration20261207040000_membership_history extends Migration {
       referencing old table as gone for each statement execute function "cp_membership_group_deleted"();`);
 
     // What exists today has been a membership since its row was created; who added it is unknown.
-    this.addSql(`insert into "membership_interval" ("tenant_id", "group_id", "member_user_id", "member_group_id", "valid_from")
+    this
+      .addSql(`insert into "membership_interval" ("tenant_id", "group_id", "member_user_id", "member_group_id", "valid_from")
       select "tenant_id", "group_id", "member_user_id", "member_group_id", "created_at" from "membership";`);
   }
 

@@ -5,9 +5,10 @@
  */
 import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
-import type { MemberType } from '../groups/group.types';
+import { rowToGroup, type GroupRow } from '../groups/group.row';
+import type { GroupRecord, MemberType } from '../groups/group.types';
 import { decodeKeyset, encodeKeyset, type Page } from '../paging';
-import { isUuid, query, sql, type SqlFragment } from '../sql';
+import { isUuid, pgArray, query, sql, type SqlFragment } from '../sql';
 
 /**
  * A condition (always true) that sets the transaction-local actor and request id the history
@@ -41,6 +42,21 @@ export function groupsAt(asOf: Date | undefined): SqlFragment {
   if (asOf === undefined) return LIVE_GROUPS;
   return sql`(select * from "group" union all
     select (jsonb_populate_record(null::"group", d.row)).* from membership_deleted_group d)`;
+}
+
+/** Groups of the tenant with these ids, live or (since deleted) as they last were. */
+export async function groupsByIdsAt(
+  ctx: DirectoryContext,
+  ids: readonly string[],
+  asOf: Date,
+): Promise<GroupRecord[]> {
+  const valid = [...new Set(ids.filter(isUuid))];
+  if (valid.length === 0) return [];
+  const rows = await query<GroupRow>(
+    ctx.em,
+    sql`select * from ${groupsAt(asOf)} g where g.tenant_id = ${ctx.tenantId} and g.id = any(${pgArray(valid)}::uuid[])`,
+  );
+  return rows.map(rowToGroup);
 }
 
 /**
@@ -78,6 +94,8 @@ export interface HistoryQuery {
   to?: Date;
   first: number;
   after?: string;
+  /** Also count every interval matching (across pages). */
+  withTotal?: boolean;
 }
 
 const HISTORY_ORDER = 'membership-history';
@@ -94,20 +112,28 @@ export async function membershipHistory(
     throw new DomainError('INVALID_INPUT', 'membershipHistory needs a groupId, a userId, or both.');
   }
   if ((q.groupId !== undefined && !isUuid(q.groupId)) || (q.memberId !== undefined && !isUuid(q.memberId))) {
-    return { items: [], cursors: [], hasNext: false, total: null };
+    return { items: [], cursors: [], hasNext: false, total: q.withTotal ? 0 : null };
   }
   const where: SqlFragment[] = [sql`i.tenant_id = ${ctx.tenantId}`];
   if (q.groupId !== undefined) where.push(sql`i.group_id = ${q.groupId}::uuid`);
   if (q.memberId !== undefined) where.push(sql`i.member_id = ${q.memberId}::uuid`);
   if (q.to !== undefined) where.push(sql`i.valid_from < ${q.to}::timestamptz`);
   if (q.from !== undefined) where.push(sql`(i.valid_to is null or i.valid_to > ${q.from}::timestamptz)`);
+  const total = q.withTotal
+    ? query<{ n: number }>(
+        ctx.em,
+        sql`select count(*)::int as n from membership_interval i where ${sql.join(where, sql` and `)}`,
+      )
+    : undefined;
   if (q.after !== undefined) {
     const pos = decodeKeyset(HISTORY_ORDER, q.after);
     const [at, groupId] = (pos.v ?? '').split('|');
     if (!at || !groupId || !isUuid(groupId) || Number.isNaN(Date.parse(at))) {
       throw new DomainError('INVALID_CURSOR', 'The cursor is not valid for this list.');
     }
-    where.push(sql`(i.valid_from, i.group_id, i.member_id) > (${at}::timestamptz, ${groupId}::uuid, ${pos.id}::uuid)`);
+    where.push(
+      sql`(i.valid_from, i.group_id, i.member_id) > (${at}::timestamptz, ${groupId}::uuid, ${pos.id}::uuid)`,
+    );
   }
   const rows = await query<Record<string, unknown>>(
     ctx.em,
@@ -121,7 +147,12 @@ export async function membershipHistory(
      where ${sql.join(where, sql` and `)}
      order by i.valid_from, i.group_id, i.member_id limit ${q.first + 1}`,
   );
-  const page: Page<MembershipInterval> = { items: [], cursors: [], hasNext: rows.length > q.first, total: null };
+  const page: Page<MembershipInterval> = {
+    items: [],
+    cursors: [],
+    hasNext: rows.length > q.first,
+    total: total ? ((await total)[0]?.n ?? 0) : null,
+  };
   for (const r of rows.slice(0, q.first)) {
     page.items.push({
       groupId: String(r.group_id),
@@ -137,7 +168,10 @@ export async function membershipHistory(
     });
     // The cursor keeps valid_from to the microsecond: a Date would round it and skip or repeat rows.
     page.cursors.push(
-      encodeKeyset(HISTORY_ORDER, { v: `${String(r.from_text)}|${String(r.group_id)}`, id: String(r.member_id) }),
+      encodeKeyset(HISTORY_ORDER, {
+        v: `${String(r.from_text)}|${String(r.group_id)}`,
+        id: String(r.member_id),
+      }),
     );
   }
   return page;

@@ -110,7 +110,9 @@ export async function membersOf(
   if (owners.length === 0) return new Map();
   const after = page.after === undefined ? undefined : decodeKeyset(MEMBERS_ORDER, page.after);
   const [rows, totals] = await Promise.all([
-    page.first === 0 ? Promise.resolve([]) : memberRows(ctx, owners, depth, kind, page.first, after?.id, asOf),
+    page.first === 0
+      ? Promise.resolve([])
+      : memberRows(ctx, owners, depth, kind, page.first, after?.id, asOf),
     page.withTotal ? memberCounts(ctx, owners, depth, kind, asOf) : Promise.resolve(undefined),
   ]);
   const pages = pagesFromRows<MemberRef>(
