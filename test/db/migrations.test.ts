@@ -26,6 +26,8 @@ describe('migrations', () => {
       'credential',
       'group',
       'membership',
+      'membership_deleted_group',
+      'membership_interval',
       'provisioning_log',
       'role',
       'setup_link',
@@ -40,7 +42,7 @@ describe('migrations', () => {
     expect(await tables()).toEqual([]);
     const applied = await migrateUp(db.orm);
     expect(applied).toEqual(migrationsList.map((m) => m.name));
-    expect(await tables()).toHaveLength(11);
+    expect(await tables()).toHaveLength(13);
   });
 
   it('apply nothing when the database is up to date', async () => {
