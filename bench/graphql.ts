@@ -6,7 +6,8 @@ import { runLoad, table, type LoadResult } from './load';
  * GraphQL workloads for `npm run bench` (called by bench/run.ts with a running service):
  * - a page of 100 users with their roles and direct groups;
  * - checkMembership of one user against 50 group ids;
- * - memberCount(ALL) of a group holding 100,000 users through 3 levels of nesting.
+ * - memberCount(ALL) of a group holding 100,000 users through 3 levels of nesting;
+ * - checkMembership(asOf) over a membership history of 1,000,000 intervals.
  * Self-sufficient: creates its own tenant and API key over GraphQL, and bulk-seeds with SQL.
  */
 export interface GraphqlBenchOptions {
@@ -124,6 +125,45 @@ async function seed(db: Client, tenantId: string): Promise<Seeded> {
   };
 }
 
+const HISTORY_ROWS = Number(process.env.BENCH_HISTORY_ROWS ?? 1_000_000);
+const SLOTS = 12;
+
+/**
+ * HISTORY_ROWS closed intervals over the tenant's users: each user gets a share of twelve
+ * month-long slots of the past year, each slot in one project group (no pair overlaps itself).
+ * Returns an instant inside one slot, where each user is in about one project group.
+ */
+async function seedHistory(
+  databaseUrl: string,
+  tenantId: string,
+  projects: string[],
+): Promise<{ rows: number; seconds: number; asOf: Date }> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const started = performance.now();
+    const base = Date.now() - 400 * 86_400_000;
+    const res = await db.query(
+      `insert into membership_interval (tenant_id, group_id, member_user_id, valid_from, valid_to, added_by, removed_by)
+       select $1, ($2::uuid[])[(1 + (u.n * 7 + k * 37) % $3)::int], u.id,
+         to_timestamp($4::float8 / 1000) + (k * 30) * interval '1 day',
+         to_timestamp($4::float8 / 1000) + (k * 30 + 20) * interval '1 day', 'bench:seed', 'bench:seed'
+       from (select id, row_number() over (order by id) as n from app_user where tenant_id = $1) u
+       cross join generate_series(0, $5 - 1) k
+       limit $6`,
+      [tenantId, projects, projects.length, base, SLOTS, HISTORY_ROWS],
+    );
+    await db.query('analyze membership_interval');
+    return {
+      rows: res.rowCount ?? 0,
+      seconds: (performance.now() - started) / 1000,
+      asOf: new Date(base + (5 * 30 + 10) * 86_400_000),
+    };
+  } finally {
+    await db.end();
+  }
+}
+
 /** Runs the GraphQL workloads against a running service and prints a table through `log`. */
 export async function runGraphqlBench(opts: GraphqlBenchOptions): Promise<void> {
   const { url, log } = opts;
@@ -216,6 +256,29 @@ export async function runGraphqlBench(opts: GraphqlBenchOptions): Promise<void> 
         ),
     ),
   );
+
+  // Membership history: a million closed intervals (a year of churn in the project groups), then
+  // checkMembership at an instant inside it. Seeded with SQL straight into the interval table.
+  const history = await seedHistory(opts.databaseUrl, tenantId, seeded.unrelated);
+  log(`GraphQL bench: seeded ${history.rows} membership intervals in ${history.seconds.toFixed(1)} s`);
+  const CHECK_AT = `query($u: ID!, $g: [ID!]!, $at: DateTimeISO) { checkMembership(userId: $u, groupIds: $g, asOf: $at) }`;
+  const checkAt = (i: number) => {
+    const s = seeded.samples[i % seeded.samples.length]!;
+    const ids = [...seeded.unrelated.slice((i * 7) % 350, ((i * 7) % 350) + 47), ...s.groups];
+    return post(CHECK_AT, { u: s.userId, g: ids, at: history.asOf.toISOString() }, (d) =>
+      Array.isArray((d as { checkMembership: string[] }).checkMembership),
+    );
+  };
+  for (const c of [1, CONCURRENCY]) {
+    results.push(
+      await runLoad(
+        `checkMembership(asOf), 50 group ids, ${history.rows} intervals (c=${c})`,
+        Math.min(N, 1000),
+        c,
+        checkAt,
+      ),
+    );
+  }
 
   log(`\nGraphQL workloads (concurrency ${CONCURRENCY} unless noted; requests per row in the table)\n`);
   log(table(results));

@@ -7,6 +7,7 @@ import {
   type MemberKindFilter,
   type MembershipDepth,
 } from '../domain/memberships/membership.graph';
+import { groupsByIdsAt } from '../domain/memberships/membership.history';
 import { groupsContaining, membersOf, type MemberRef } from '../domain/memberships/membership.pages';
 import { emptyPage, type Page } from '../domain/paging';
 import { findUsersByIds } from '../domain/users/user.batch';
@@ -27,13 +28,17 @@ export interface PageArgs {
 export interface Loaders {
   user: DataLoader<string, UserRecord | null>;
   group: DataLoader<string, GroupRecord | null>;
-  groupsOf(depth: MembershipDepth, page: PageArgs): DataLoader<string, Page<GroupRecord>>;
+  /** `asOf`: at that past instant (membership history); otherwise now. */
+  groupsOf(depth: MembershipDepth, page: PageArgs, asOf?: Date): DataLoader<string, Page<GroupRecord>>;
   membersOf(
     depth: MembershipDepth,
     kind: MemberKindFilter,
     page: PageArgs,
+    asOf?: Date,
   ): DataLoader<string, Page<MemberRef>>;
-  memberCount(depth: MembershipDepth, kind: MemberKindFilter): DataLoader<string, number>;
+  memberCount(depth: MembershipDepth, kind: MemberKindFilter, asOf?: Date): DataLoader<string, number>;
+  /** Groups live now or, deleted since, as they last were (for answers at a past instant). */
+  groupAt(asOf: Date): DataLoader<string, GroupRecord | null>;
 }
 
 const lower = (id: string) => id.toLowerCase();
@@ -56,6 +61,8 @@ function createLoaders(ctx: DirectoryContext): Loaders {
   const groupsOfFamily = new Map<string, DataLoader<string, Page<GroupRecord>>>();
   const membersOfFamily = new Map<string, DataLoader<string, Page<MemberRef>>>();
   const countFamily = new Map<string, DataLoader<string, number>>();
+  const groupAtFamily = new Map<string, DataLoader<string, GroupRecord | null>>();
+  const at = (asOf: Date | undefined) => asOf?.toISOString() ?? '';
   const get = <V>(
     map: Map<string, DataLoader<string, V>>,
     key: string,
@@ -65,14 +72,14 @@ function createLoaders(ctx: DirectoryContext): Loaders {
     if (!loader) map.set(key, (loader = make()));
     return loader;
   };
-  const counts = (depth: MembershipDepth, kind: MemberKindFilter) =>
+  const counts = (depth: MembershipDepth, kind: MemberKindFilter, asOf?: Date) =>
     get(
       countFamily,
-      `${depth}|${kind}`,
+      `${depth}|${kind}|${at(asOf)}`,
       () =>
         new DataLoader<string, number>(
           async (ids) => {
-            const found = await memberCounts(ctx, ids, depth, kind);
+            const found = await memberCounts(ctx, ids, depth, kind, asOf);
             return ids.map((id) => found.get(id) ?? 0);
           },
           { cacheKeyFn: lower },
@@ -81,27 +88,28 @@ function createLoaders(ctx: DirectoryContext): Loaders {
   return {
     user,
     group,
-    groupsOf: (depth, page) =>
+    groupsOf: (depth, page, asOf) =>
       get(
         groupsOfFamily,
-        `${depth}|${pageKey(page)}`,
+        `${depth}|${pageKey(page)}|${at(asOf)}`,
         () =>
           new DataLoader(async (ids) => {
-            const pages = await groupsContaining(ctx, ids, depth, page);
-            for (const p of pages.values()) for (const g of p.items) group.prime(g.id, g);
+            const pages = await groupsContaining(ctx, ids, depth, page, asOf);
+            // At a past instant a group may be one deleted since: not the live group loader's to know.
+            if (!asOf) for (const p of pages.values()) for (const g of p.items) group.prime(g.id, g);
             return ids.map((id) => pages.get(id) ?? emptyPage(page.withTotal));
           }),
       ),
-    membersOf: (depth, kind, page) =>
+    membersOf: (depth, kind, page, asOf) =>
       get(
         membersOfFamily,
-        `${depth}|${kind}|${pageKey(page)}`,
+        `${depth}|${kind}|${pageKey(page)}|${at(asOf)}`,
         () =>
           new DataLoader(async (ids) => {
             // Totals come from the memberCount loader, shared with Group.memberCount in the same request.
             const [pages, totals] = await Promise.all([
-              membersOf(ctx, ids, depth, kind, { ...page, withTotal: false }),
-              page.withTotal ? counts(depth, kind).loadMany(ids) : undefined,
+              membersOf(ctx, ids, depth, kind, { ...page, withTotal: false }, asOf),
+              page.withTotal ? counts(depth, kind, asOf).loadMany(ids) : undefined,
             ]);
             return ids.map((id, i) => {
               const p = pages.get(id) ?? emptyPage<MemberRef>(false);
@@ -112,6 +120,16 @@ function createLoaders(ctx: DirectoryContext): Loaders {
           }),
       ),
     memberCount: counts,
+    groupAt: (asOf) =>
+      get(
+        groupAtFamily,
+        at(asOf),
+        () =>
+          new DataLoader<string, GroupRecord | null>(
+            async (ids) => byId(ids, await groupsByIdsAt(ctx, ids, asOf)),
+            { cacheKeyFn: lower },
+          ),
+      ),
   };
 }
 

@@ -6,6 +6,7 @@ import { DeletedResolver } from './deleted/deleted.resolver';
 import { GroupMutationResolver } from './groups/group.mutations';
 import { GroupResolver } from './groups/group.resolver';
 import { GroupPathsResolver } from './memberships/group-paths.resolver';
+import { MembershipHistoryResolver } from './memberships/membership-history.resolver';
 import { MembershipResolver } from './memberships/membership.resolver';
 import { RoleResolver } from './roles/role.resolver';
 import { RoleUsersResolver } from './roles/role-users.resolver';
@@ -31,6 +32,7 @@ export const resolvers: NonEmptyArray<Function> = [
   GroupResolver,
   GroupMutationResolver,
   MembershipResolver,
+  MembershipHistoryResolver,
   GroupPathsResolver,
   RoleResolver,
   RoleUsersResolver,

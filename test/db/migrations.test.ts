@@ -28,6 +28,8 @@ describe('migrations', () => {
       'deleted_user',
       'group',
       'membership',
+      'membership_deleted_group',
+      'membership_interval',
       'provisioning_log',
       'role',
       'setup_link',
@@ -43,7 +45,7 @@ describe('migrations', () => {
     expect(await tables()).toEqual([]);
     const applied = await migrateUp(db.orm);
     expect(applied).toEqual(migrationsList.map((m) => m.name));
-    expect(await tables()).toHaveLength(14);
+    expect(await tables()).toHaveLength(16);
   });
 
   it('apply nothing when the database is up to date', async () => {

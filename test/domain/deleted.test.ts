@@ -103,6 +103,22 @@ describe('restorable deletes', () => {
       sql`select action from audit_event where tenant_id = ${ctx.tenantId} and resource_id = ${u.id} order by id`,
     );
     expect(events.map((e) => e.action)).toEqual(['user.created', 'user.deleted', 'user.restored']);
+    // The membership history shows the deletion closing the interval and the restore opening a new
+    // one, each with its actor.
+    const history = await query<{
+      valid_to: Date | null;
+      added_by: string | null;
+      removed_by: string | null;
+    }>(
+      ctx.em,
+      sql`select valid_to, added_by, removed_by from membership_interval
+       where group_id = ${g2.id} and member_id = ${u.id} order by valid_from`,
+    );
+    const actor = `${ctx.actor.kind}:${ctx.actor.id}`;
+    expect(history).toEqual([
+      expect.objectContaining({ removed_by: actor }),
+      expect.objectContaining({ valid_to: null, added_by: actor }),
+    ]);
     await expect(restoreUser(ctx, u.id)).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
   });
 

@@ -1,4 +1,5 @@
 import type { DirectoryContext } from '../context';
+import { actingSql } from '../memberships/membership.history';
 import { query, sql } from '../sql';
 
 /** The archived membership rows of one archive row, as membership records (member_id is generated). */
@@ -27,6 +28,9 @@ export async function restoreMemberships(
   id: string,
 ): Promise<string[]> {
   const t = ctx.tenantId;
+  // The restore's transaction names its actor for the membership history (ADR 0011): the
+  // memberships it puts back open intervals "added by" whoever restored.
+  await query(ctx.em, sql`select ${actingSql(ctx)}`);
   if (table === 'deleted_user') {
     await query(
       ctx.em,

@@ -9,6 +9,7 @@ import {
   removeMembers,
   replaceMembers,
 } from '../memberships/membership.service';
+import { actingSql } from '../memberships/membership.history';
 import { inTransaction, isUuid, PREPARE, query, sql } from '../sql';
 import type { Source } from '../users/user.types';
 import { rowToGroup, type GroupRow } from './group.row';
@@ -211,7 +212,7 @@ export async function deleteGroup(
   const versionSql = opts.ifMatch === undefined ? sql.empty : sql` and version = ${opts.ifMatch}`;
   const rows = await query(
     ctx.em,
-    sql`with d as (delete from "group" where tenant_id = ${ctx.tenantId} and id = ${id}${versionSql} returning *),
+    sql`with d as (delete from "group" where tenant_id = ${ctx.tenantId} and id = ${id}${versionSql} and ${actingSql(ctx)} returning *),
      k as (${archiveGroups(ctx, D)}), a as (${audit}) select id from d`,
     PREPARE,
   );

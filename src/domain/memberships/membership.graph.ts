@@ -6,12 +6,16 @@
  * Depths: DIRECT = a membership row of the group itself; ALL = direct or through nested groups;
  * INHERITED = through nested groups only, i.e. ALL minus DIRECT (the same rule as the `memberOf`
  * filter in src/domain/query/compile.ts).
+ *
+ * An optional `asOf` answers at a past instant: the same statements walk the membership intervals
+ * valid then (membership.history.ts) instead of the live rows. Without it the SQL is unchanged.
  */
 import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
 import { rowToGroup } from '../groups/group.row';
 import type { GroupRecord, MemberType } from '../groups/group.types';
 import { isUuid, pgArray, query, sql, type SqlFragment } from '../sql';
+import { groupsAt, membershipAt, userKnownSql } from './membership.history';
 
 export type MembershipDepth = 'DIRECT' | 'INHERITED' | 'ALL';
 
@@ -33,40 +37,47 @@ export function memberKindSql(kind: MemberKindFilter): SqlFragment {
  * Recursive CTE `d(owner, gid)`: each owner group (ids `owners`) paired with itself and every group
  * nested in it.
  */
-export function nestedGroupsCte(owners: readonly string[]): SqlFragment {
+export function nestedGroupsCte(owners: readonly string[], asOf?: Date): SqlFragment {
   return sql`d(owner, gid) as (
     select o, o from unnest(${pgArray(owners)}::uuid[]) as o
     union
-    select d.owner, m.member_group_id from d join membership m on m.group_id = d.gid
+    select d.owner, m.member_group_id from d join ${membershipAt(asOf)} m on m.group_id = d.gid
     where m.member_group_id is not null)`;
 }
 
 /** Recursive CTE `up(gid)`: every group user `userId` belongs to, directly or through nesting. */
-function userGroupsCte(userId: string, tenantId: string): SqlFragment {
+function userGroupsCte(userId: string, tenantId: string, asOf: Date | undefined): SqlFragment {
+  const m = membershipAt(asOf);
   return sql`up(gid) as (
-    select m.group_id from membership m
+    select m.group_id from ${m} m
     where m.member_id = ${userId}::uuid and m.member_user_id is not null and m.tenant_id = ${tenantId}
     union
-    select m.group_id from membership m join up on m.member_group_id = up.gid)`;
+    select m.group_id from ${m} m join up on m.member_group_id = up.gid)`;
 }
 
 const userNotFound = (id: string) => new DomainError('USER_NOT_FOUND', `User ${id} not found.`, { id });
 
 /**
- * Which of `groupIds` the user belongs to, directly or through nesting, in the order given: one
- * statement whatever the number of ids. USER_NOT_FOUND for a user outside the tenant.
+ * Which of `groupIds` the user belongs to (at `asOf`, or now), directly or through nesting, in the
+ * order given: one statement whatever the number of ids. USER_NOT_FOUND for a user outside the
+ * tenant (with `asOf`, a user deleted since is still known through its history).
  */
 export async function checkMembership(
   ctx: DirectoryContext,
   userId: string,
   groupIds: readonly string[],
+  asOf?: Date,
 ): Promise<string[]> {
   if (!isUuid(userId)) throw userNotFound(userId);
   const wanted = [...new Set(groupIds.filter(isUuid).map((id) => id.toLowerCase()))];
+  const userFound =
+    asOf === undefined
+      ? sql`(select count(*) from app_user where tenant_id = ${ctx.tenantId} and id = ${userId}::uuid)::int`
+      : sql`(${userKnownSql(ctx, userId, asOf)})::int`;
   const rows = await query<{ user_found: number; ids: string[] | null }>(
     ctx.em,
-    sql`with recursive ${userGroupsCte(userId, ctx.tenantId)}
-     select (select count(*) from app_user where tenant_id = ${ctx.tenantId} and id = ${userId}::uuid)::int as user_found,
+    sql`with recursive ${userGroupsCte(userId, ctx.tenantId, asOf)}
+     select ${userFound} as user_found,
        (select array_agg(gid::text) from up where gid = any(${pgArray(wanted)}::uuid[])) as ids`,
   );
   const row = rows[0];
@@ -76,14 +87,22 @@ export async function checkMembership(
 }
 
 /**
- * Why a user is in a group: the shortest chain of groups from one the user is a direct member of
- * up to `groupId` (both included), or null when the user is not in it at any depth.
+ * Why a user is in a group (at `asOf`, or now): the shortest chain of groups from one the user is
+ * a direct member of up to `groupId` (both included), or null when the user is not in it at any
+ * depth. With `asOf`, groups deleted since appear as they last were.
  */
 export async function membershipPath(
   ctx: DirectoryContext,
   userId: string,
   groupId: string,
+  asOf?: Date,
 ): Promise<GroupRecord[] | null> {
+  const m = membershipAt(asOf);
+  const groups = groupsAt(asOf);
+  const userFound =
+    asOf === undefined
+      ? sql`(select count(*) from app_user where tenant_id = ${ctx.tenantId} and id = ${userId}::uuid)::int`
+      : sql`(${userKnownSql(ctx, userId, asOf)})::int`;
   if (!isUuid(userId)) throw userNotFound(userId);
   if (!isUuid(groupId)) throw new DomainError('GROUP_NOT_FOUND', `Group ${groupId} not found.`);
   const rows = await query<{
@@ -93,17 +112,17 @@ export async function membershipPath(
   }>(
     ctx.em,
     sql`with recursive walk(gid, path) as (
-       select m.group_id, array[m.group_id] from membership m
+       select m.group_id, array[m.group_id] from ${m} m
        where m.member_id = ${userId}::uuid and m.member_user_id is not null and m.tenant_id = ${ctx.tenantId}
        union all
-       select m.group_id, walk.path || m.group_id from walk join membership m on m.member_group_id = walk.gid
+       select m.group_id, walk.path || m.group_id from walk join ${m} m on m.member_group_id = walk.gid
        where walk.gid <> ${groupId}::uuid and not m.group_id = any(walk.path) and cardinality(walk.path) < 64
      ),
      best as (select path from walk where gid = ${groupId}::uuid order by cardinality(path) limit 1)
-     select (select count(*) from app_user where tenant_id = ${ctx.tenantId} and id = ${userId}::uuid)::int as user_found,
-       (select count(*) from "group" where tenant_id = ${ctx.tenantId} and id = ${groupId}::uuid)::int as group_found,
+     select ${userFound} as user_found,
+       (select count(*) from ${groups} g where g.tenant_id = ${ctx.tenantId} and g.id = ${groupId}::uuid)::int as group_found,
        (select json_agg(row_to_json(g.*) order by p.ord)
-          from best cross join unnest(best.path) with ordinality as p(id, ord) join "group" g on g.id = p.id) as path`,
+          from best cross join unnest(best.path) with ordinality as p(id, ord) join ${groups} g on g.id = p.id) as path`,
   );
   const row = rows[0];
   if (!row || row.user_found === 0) throw userNotFound(userId);
@@ -123,23 +142,25 @@ export function memberCountSql(
   owner: SqlFragment,
   depth: MembershipDepth,
   kind: MemberKindFilter,
+  asOf?: Date,
 ): SqlFragment {
+  const m = membershipAt(asOf);
   if (depth === 'DIRECT') {
-    return sql`(select count(*) from membership m where m.group_id = ${owner} and ${memberKindSql(kind)})`;
+    return sql`(select count(*) from ${m} m where m.group_id = ${owner} and ${memberKindSql(kind)})`;
   }
   const nested = sql`with recursive d(gid) as (select ${owner} union
-      select m.member_group_id from d join membership m on m.group_id = d.gid where m.member_group_id is not null)`;
+      select m.member_group_id from d join ${m} m on m.group_id = d.gid where m.member_group_id is not null)`;
   if (depth === 'ALL') {
     const nestedGroups = sql`(select count(*) - 1 from d)`;
     if (kind === 'Group') return sql`(${nested} select ${nestedGroups})`;
-    const distinct = sql`(select count(*) from (select m.member_id from membership m
+    const distinct = sql`(select count(*) from (select m.member_id from ${m} m
         where m.group_id = any(array(select gid from d)) group by m.member_id) x)`;
     return sql`(${nested} select ${distinct}${kind === 'User' ? sql` - ${nestedGroups}` : sql.empty})`;
   }
-  return sql`(${nested} select count(*) from (select m.member_id from membership m
+  return sql`(${nested} select count(*) from (select m.member_id from ${m} m
       where m.group_id = any(array(select gid from d where gid <> ${owner})) and ${memberKindSql(kind)}
       group by m.member_id) x
-    where not exists (select 1 from membership dm where dm.group_id = ${owner} and dm.member_id = x.member_id))`;
+    where not exists (select 1 from ${m} dm where dm.group_id = ${owner} and dm.member_id = x.member_id))`;
 }
 
 /**
@@ -151,13 +172,14 @@ export async function memberCounts(
   groupIds: readonly string[],
   depth: MembershipDepth,
   kind: MemberKindFilter,
+  asOf?: Date,
 ): Promise<Map<string, number>> {
   const ids = [...new Set(groupIds.filter(isUuid))];
   const counts = new Map<string, number>(ids.map((id) => [id, 0]));
   if (ids.length === 0) return counts;
   const rows = await query<{ owner: string; n: number }>(
     ctx.em,
-    sql`select o.owner, ${memberCountSql(O_OWNER, depth, kind)}::int as n from unnest(${pgArray(ids)}::uuid[]) as o(owner)`,
+    sql`select o.owner, ${memberCountSql(O_OWNER, depth, kind, asOf)}::int as n from unnest(${pgArray(ids)}::uuid[]) as o(owner)`,
   );
   for (const r of rows) counts.set(r.owner, r.n);
   return counts;
@@ -165,9 +187,14 @@ export async function memberCounts(
 
 const O_OWNER = sql`o.owner`;
 
-/** Over `d join membership m`: reached through a nested group and not a direct member of the owner. */
-export const INHERITED_ONLY = sql`d.gid <> d.owner and not exists (
-    select 1 from membership x where x.group_id = d.owner and x.member_id = m.member_id)`;
+/**
+ * Over `d join membership m`: reached through a nested group and not a direct member of the owner
+ * (at `asOf`, or now).
+ */
+export function inheritedOnlySql(asOf: Date | undefined): SqlFragment {
+  return sql`d.gid <> d.owner and not exists (
+    select 1 from ${membershipAt(asOf)} x where x.group_id = d.owner and x.member_id = m.member_id)`;
+}
 
 /** The kind of each id that is a user or group of the tenant (unknown ids are absent). */
 export async function memberTypes(

@@ -9,13 +9,14 @@ import type { GroupRecord, MemberType } from '../groups/group.types';
 import { decodeKeyset, emptyPage, encodeKeyset, type Page, type PageRequest } from '../paging';
 import { isUuid, pgArray, query, sql } from '../sql';
 import {
-  INHERITED_ONLY,
+  inheritedOnlySql,
   memberCounts,
   memberKindSql,
   nestedGroupsCte,
   type MemberKindFilter,
   type MembershipDepth,
 } from './membership.graph';
+import { groupsAt, membershipAt } from './membership.history';
 
 export interface MemberRef {
   id: string;
@@ -50,28 +51,31 @@ function pagesFromRows<T>(
 }
 
 /**
- * The groups each member (user or group) belongs to at `depth`, ordered by displayName
- * (case-insensitive) then id, a page per member.
+ * The groups each member (user or group) belongs to at `depth` (at `asOf`, or now), ordered by
+ * displayName (case-insensitive) then id, a page per member. With `asOf`, groups deleted since
+ * appear as they last were.
  */
 export async function groupsContaining(
   ctx: DirectoryContext,
   memberIds: readonly string[],
   depth: MembershipDepth,
   page: PageRequest,
+  asOf?: Date,
 ): Promise<Map<string, Page<GroupRecord>>> {
+  const m = membershipAt(asOf);
   const owners = [...new Set(memberIds.filter(isUuid))];
   if (owners.length === 0) return new Map();
   const after = page.after === undefined ? undefined : decodeKeyset(GROUPS_ORDER, page.after);
   const recursive =
     depth === 'DIRECT'
       ? sql.empty
-      : sql`union select up.owner, m.group_id, false from up join membership m on m.member_group_id = up.gid`;
+      : sql`union select up.owner, m.group_id, false from up join ${m} m on m.member_group_id = up.gid`;
   const having = depth === 'INHERITED' ? sql`having not bool_or(direct)` : sql.empty;
   const cursorSql = after ? sql`(y.__sort, y.id) > (${after.v ?? ''}, ${after.id}::uuid)` : sql`true`;
   const rows = await query<Row>(
     ctx.em,
     sql`with recursive up(owner, gid, direct) as (
-       select m.member_id, m.group_id, true from membership m
+       select m.member_id, m.group_id, true from ${m} m
        where m.member_id = any(${pgArray(owners)}::uuid[]) and m.tenant_id = ${ctx.tenantId}
        ${recursive}
      ),
@@ -80,7 +84,7 @@ export async function groupsContaining(
        select y.*, row_number() over (partition by y.__owner order by y.__sort, y.id) as __rn from (
          select s.owner as __owner, g.*, lower(g.display_name) as __sort,
            count(*) over (partition by s.owner) as __total
-         from s join "group" g on g.id = s.gid
+         from s join ${groupsAt(asOf)} g on g.id = s.gid
        ) y where ${cursorSql}
      ) x where x.__rn <= ${page.first + 1} order by x.__owner, x.__rn`,
   );
@@ -90,8 +94,9 @@ export async function groupsContaining(
 }
 
 /**
- * Members of each group at `depth` (users, groups or both), ordered by member id, a page per
- * group. Totals come from memberCounts with the same depth and kind, so they always agree.
+ * Members of each group at `depth` (users, groups or both; at `asOf`, or now), ordered by member
+ * id, a page per group. Totals come from memberCounts with the same depth and kind, so they always
+ * agree.
  */
 export async function membersOf(
   ctx: DirectoryContext,
@@ -99,13 +104,16 @@ export async function membersOf(
   depth: MembershipDepth,
   kind: MemberKindFilter,
   page: PageRequest,
+  asOf?: Date,
 ): Promise<Map<string, Page<MemberRef>>> {
   const owners = [...new Set(groupIds.filter(isUuid))];
   if (owners.length === 0) return new Map();
   const after = page.after === undefined ? undefined : decodeKeyset(MEMBERS_ORDER, page.after);
   const [rows, totals] = await Promise.all([
-    page.first === 0 ? Promise.resolve([]) : memberRows(ctx, owners, depth, kind, page.first, after?.id),
-    page.withTotal ? memberCounts(ctx, owners, depth, kind) : Promise.resolve(undefined),
+    page.first === 0
+      ? Promise.resolve([])
+      : memberRows(ctx, owners, depth, kind, page.first, after?.id, asOf),
+    page.withTotal ? memberCounts(ctx, owners, depth, kind, asOf) : Promise.resolve(undefined),
   ]);
   const pages = pagesFromRows<MemberRef>(
     owners,
@@ -125,7 +133,9 @@ function memberRows(
   kind: MemberKindFilter,
   first: number,
   afterId: string | undefined,
+  asOf: Date | undefined,
 ): Promise<Row[]> {
+  const m = membershipAt(asOf);
   const afterSql = afterId === undefined ? sql.empty : sql` and m.member_id > ${afterId}::uuid`;
   if (depth === 'DIRECT') {
     // A lateral index scan per group on (group_id, member_id): cost follows the page, not the group.
@@ -133,19 +143,19 @@ function memberRows(
       ctx.em,
       sql`select o.owner as __owner, p.member_id, p.is_user from unnest(${pgArray(owners)}::uuid[]) as o(owner)
        cross join lateral (
-         select m.member_id, (m.member_user_id is not null) as is_user from membership m
+         select m.member_id, (m.member_user_id is not null) as is_user from ${m} m
          where m.group_id = o.owner and m.tenant_id = ${ctx.tenantId} and ${memberKindSql(kind)}${afterSql}
          order by m.member_id limit ${first + 1}
        ) p order by o.owner, p.member_id`,
     );
   }
-  const inheritedOnly = depth === 'INHERITED' ? sql` and ${INHERITED_ONLY}` : sql.empty;
+  const inheritedOnly = depth === 'INHERITED' ? sql` and ${inheritedOnlySql(asOf)}` : sql.empty;
   return query<Row>(
     ctx.em,
-    sql`with recursive ${nestedGroupsCte(owners)},
+    sql`with recursive ${nestedGroupsCte(owners, asOf)},
      r as (
        select d.owner, m.member_id, bool_or(m.member_user_id is not null) as is_user
-       from d join membership m on m.group_id = d.gid
+       from d join ${m} m on m.group_id = d.gid
        where m.tenant_id = ${ctx.tenantId} and ${memberKindSql(kind)}${inheritedOnly}${afterSql}
        group by d.owner, m.member_id
      )

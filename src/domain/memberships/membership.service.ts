@@ -2,6 +2,7 @@ import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
 import type { MemberRecord, MemberRef, MemberType } from '../groups/group.types';
 import { isUuid, pgArray, PREPARE, query, sql } from '../sql';
+import { actingSql } from './membership.history';
 
 interface Resolved {
   id: string;
@@ -92,6 +93,7 @@ export async function addMembers(
     sql`insert into membership (tenant_id, group_id, member_user_id, member_group_id, display)
      select ${ctx.tenantId}, ${groupId}, case when x.type = 'User' then x.id end, case when x.type = 'Group' then x.id end, x.display
      from unnest(${pgArray(found.map((m) => m.id))}::uuid[], ${pgArray(found.map((m) => m.type))}::text[], ${pgArray(found.map((m) => m.display))}::text[]) as x(id, type, display)
+     where ${actingSql(ctx)}
      on conflict (group_id, member_id) do nothing returning member_id`,
     PREPARE,
   );
@@ -108,7 +110,7 @@ export async function removeMembers(
   if (valid.length === 0) return 0;
   const rows = await query(
     ctx.em,
-    sql`delete from membership where group_id = ${groupId} and member_id = any(${pgArray(valid)}::uuid[]) returning member_id`,
+    sql`delete from membership where group_id = ${groupId} and member_id = any(${pgArray(valid)}::uuid[]) and ${actingSql(ctx)} returning member_id`,
     PREPARE,
   );
   return rows.length;
@@ -118,7 +120,7 @@ export async function removeMembers(
 export async function removeAllMembers(ctx: DirectoryContext, groupId: string): Promise<number> {
   const rows = await query(
     ctx.em,
-    sql`delete from membership where group_id = ${groupId} returning member_id`,
+    sql`delete from membership where group_id = ${groupId} and ${actingSql(ctx)} returning member_id`,
   );
   return rows.length;
 }
@@ -132,7 +134,7 @@ export async function replaceMembers(
   const keep = refs.map((r) => r.value).filter(isUuid);
   await query(
     ctx.em,
-    sql`delete from membership where group_id = ${groupId} and member_id <> all(${pgArray(keep)}::uuid[])`,
+    sql`delete from membership where group_id = ${groupId} and member_id <> all(${pgArray(keep)}::uuid[]) and ${actingSql(ctx)}`,
   );
   await addMembers(ctx, groupId, refs);
 }

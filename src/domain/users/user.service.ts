@@ -5,6 +5,7 @@ import { archiveUsers, recordDeprovisioning } from '../deleted/deleted.sql';
 import { scheduleMassDeprovisioningCheck } from '../deprovisioning/mass-deprovisioning.service';
 import { DomainError } from '../errors';
 import { ROLES_FROM_CTES, rolesCtes, USER_ROLES_JSON } from '../roles/role.sql';
+import { actingSql } from '../memberships/membership.history';
 import { inTransaction, isUuid, json, PREPARE, query, sql, type SqlValue } from '../sql';
 import { normalizeRoles, normalizeUserInput, userToInput } from './user.normalize';
 import { rowToUser, USER_COLUMNS, USER_FROM, USER_SELECT, type UserRow } from './user.row';
@@ -316,7 +317,7 @@ export async function deleteUser(ctx: DirectoryContext, id: string, opts: WriteO
   const versionSql = opts.ifMatch === undefined ? sql.empty : sql` and version = ${opts.ifMatch}`;
   const rows = await query<{ id: string; active: boolean }>(
     ctx.em,
-    sql`with d as (delete from app_user where tenant_id = ${ctx.tenantId} and id = ${id}${versionSql} returning *),
+    sql`with d as (delete from app_user where tenant_id = ${ctx.tenantId} and id = ${id}${versionSql} and ${actingSql(ctx)} returning *),
      k as (${archiveUsers(ctx, D)}), p as (${recordDeprovisioning(ctx, D, 'deleted')}), a as (${audit})
      select id, active from d`,
     PREPARE,

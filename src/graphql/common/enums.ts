@@ -57,6 +57,15 @@ registerEnumType(ApiScope, {
   },
 });
 
+/** The description of every `asOf` argument. */
+export const AS_OF_DESCRIPTION =
+  'Answer as of this instant (membership history; groups deleted since appear as they last were, users deleted since are counted but not listed). Absent: now.';
+
+/** An optional asOf argument as the domain takes it. */
+export function asOfOf(asOf: Date | null | undefined): Date | undefined {
+  return asOf ?? undefined;
+}
+
 /** The domain's depth for a GraphQL MembershipDepth. */
 export function depthOf(depth: MembershipDepth | null | undefined): 'DIRECT' | 'INHERITED' | 'ALL' {
   return depth ?? MembershipDepth.DIRECT;

@@ -12,7 +12,15 @@ import {
   toConnection,
   type Connection,
 } from '../common/connection';
-import { depthOf, kindOf, MemberKind, MembershipDepth, OrderDirection } from '../common/enums';
+import {
+  AS_OF_DESCRIPTION,
+  asOfOf,
+  depthOf,
+  kindOf,
+  MemberKind,
+  MembershipDepth,
+  OrderDirection,
+} from '../common/enums';
 import { parseScimFilter } from '../common/filters';
 import { tenantCtx, type GraphQLContext } from '../context';
 import { loadersOf } from '../loaders';
@@ -104,21 +112,25 @@ export class GroupResolver {
     @Arg('after', () => String, { nullable: true }) after?: string | null,
     @Arg('kind', () => MemberKind, { nullable: true, description: 'Only users or only groups.' })
     kind?: MemberKind | null,
+    @Arg('asOf', () => Date, { nullable: true, description: AS_OF_DESCRIPTION }) asOf?: Date | null,
   ): Promise<Connection<User | Group>> {
     const page = pageArgs(info, first, after);
     const loaders = loadersOf(ctx);
-    const result = await loaders.membersOf(depthOf(membership), kindOf(kind), page).load(group.id);
+    const at = asOfOf(asOf);
+    const result = await loaders.membersOf(depthOf(membership), kindOf(kind), page, at).load(group.id);
+    const groups = at ? loaders.groupAt(at) : loaders.group;
     const nodes = await Promise.all(
       result.items.map(async (ref) => {
         if (ref.type === 'User') {
           const u = await loaders.user.load(ref.id);
           return u ? toUser(u) : null;
         }
-        const g = await loaders.group.load(ref.id);
+        const g = await groups.load(ref.id);
         return g ? toGroup(g) : null;
       }),
     );
-    // A member deleted between the two reads is left out rather than returned as null.
+    // A member deleted between the two reads (or, at a past instant, a user deleted since) is left
+    // out rather than returned as null.
     const kept = nodes.flatMap((node, i) => (node ? [{ node, cursor: result.cursors[i] ?? '' }] : []));
     return toConnection(
       { ...result, items: kept.map((k) => k.node), cursors: kept.map((k) => k.cursor) },
@@ -136,8 +148,11 @@ export class GroupResolver {
     @Arg('membership', () => MembershipDepth, { nullable: true, defaultValue: MembershipDepth.DIRECT })
     membership: MembershipDepth | null,
     @Arg('kind', () => MemberKind, { nullable: true }) kind?: MemberKind | null,
+    @Arg('asOf', () => Date, { nullable: true, description: AS_OF_DESCRIPTION }) asOf?: Date | null,
   ): Promise<number> {
-    return loadersOf(ctx).memberCount(depthOf(membership), countKind(membership, kind)).load(group.id);
+    return loadersOf(ctx)
+      .memberCount(depthOf(membership), countKind(membership, kind), asOfOf(asOf))
+      .load(group.id);
   }
 
   @FieldResolver(() => GroupConnection, {
@@ -151,7 +166,8 @@ export class GroupResolver {
     membership: MembershipDepth | null,
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('asOf', () => Date, { nullable: true, description: AS_OF_DESCRIPTION }) asOf?: Date | null,
   ): Promise<Connection<Group>> {
-    return groupsContaining(ctx, info, group.id, membership, first, after);
+    return groupsContaining(ctx, info, group.id, membership, first, after, asOfOf(asOf));
   }
 }

@@ -13,9 +13,10 @@ export async function groupsContaining(
   membership: MembershipDepth | null,
   first: number | null | undefined,
   after: string | null | undefined,
+  asOf?: Date,
 ): Promise<Connection<Group>> {
   const result = await loadersOf(ctx)
-    .groupsOf(depthOf(membership), pageArgs(info, first, after))
+    .groupsOf(depthOf(membership), pageArgs(info, first, after), asOf)
     .load(memberId);
   return toConnection(result, after, toGroup);
 }

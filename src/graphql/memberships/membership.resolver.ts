@@ -5,6 +5,7 @@ import { changeGroup } from '../../domain/groups/group.service';
 import { checkMembership, memberTypes, membershipPath } from '../../domain/memberships/membership.graph';
 import { tenantCtx, type GraphQLContext } from '../context';
 import { badInput } from '../common/connection';
+import { AS_OF_DESCRIPTION, asOfOf } from '../common/enums';
 import { Group, toGroup } from '../groups/group.type';
 
 const MAX_IDS = 10_000;
@@ -39,9 +40,10 @@ export class MembershipResolver {
     @Arg('userId', () => ID) userId: string,
     @Arg('groupIds', () => [ID]) groupIds: string[],
     @Ctx() ctx: GraphQLContext,
+    @Arg('asOf', () => Date, { nullable: true, description: AS_OF_DESCRIPTION }) asOf?: Date | null,
   ): Promise<string[]> {
     limitIds(groupIds, 'groupIds');
-    return checkMembership(tenantCtx(ctx), userId, groupIds);
+    return checkMembership(tenantCtx(ctx), userId, groupIds, asOfOf(asOf));
   }
 
   @Authorized('DIRECTORY_READ')
@@ -54,8 +56,9 @@ export class MembershipResolver {
     @Arg('userId', () => ID) userId: string,
     @Arg('groupId', () => ID) groupId: string,
     @Ctx() ctx: GraphQLContext,
+    @Arg('asOf', () => Date, { nullable: true, description: AS_OF_DESCRIPTION }) asOf?: Date | null,
   ): Promise<Group[] | null> {
-    const path = await membershipPath(tenantCtx(ctx), userId, groupId);
+    const path = await membershipPath(tenantCtx(ctx), userId, groupId, asOfOf(asOf));
     return path ? path.map(toGroup) : null;
   }
 

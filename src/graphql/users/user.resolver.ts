@@ -4,7 +4,7 @@ import { compileDirectoryFilter } from '../../domain/memberships/membership.filt
 import { findUserByUserName } from '../../domain/users/user.service';
 import { listUsers } from '../../domain/users/user.queries';
 import { afterCursor, pageSize, selects, toConnection, type Connection } from '../common/connection';
-import { MembershipDepth } from '../common/enums';
+import { AS_OF_DESCRIPTION, asOfOf, MembershipDepth } from '../common/enums';
 import { parseScimFilter } from '../common/filters';
 import { tenantCtx, type GraphQLContext } from '../context';
 import { Group, GroupConnection } from '../groups/group.type';
@@ -89,7 +89,8 @@ export class UserResolver {
     membership: MembershipDepth | null,
     @Arg('first', () => Int, { nullable: true }) first?: number | null,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('asOf', () => Date, { nullable: true, description: AS_OF_DESCRIPTION }) asOf?: Date | null,
   ): Promise<Connection<Group>> {
-    return groupsContaining(ctx, info, user.id, membership, first, after);
+    return groupsContaining(ctx, info, user.id, membership, first, after, asOfOf(asOf));
   }
 }
