@@ -2,6 +2,7 @@ import type { NonEmptyArray } from 'type-graphql';
 import { AdminResolver } from './admin/admin.resolver';
 import { ProvisioningActivityResolver } from './admin/provisioning-activity.resolver';
 import { ProvisioningLogResolver } from './admin/provisioning-log.resolver';
+import { ChangeResolver } from './changes/change.resolver';
 import { GroupMutationResolver } from './groups/group.mutations';
 import { GroupResolver } from './groups/group.resolver';
 import { GroupPathsResolver } from './memberships/group-paths.resolver';
@@ -33,4 +34,5 @@ export const resolvers: NonEmptyArray<Function> = [
   RoleResolver,
   RoleUsersResolver,
   SessionResolver,
+  ChangeResolver,
 ];
