@@ -101,6 +101,7 @@ export async function buildService(input: ComposeInput): Promise<Service> {
   const changeNotices = listenForNotices({
     url: orm.config.get('clientUrl') ?? '',
     channel: CHANGES_CHANNEL,
+    applicationName: 'checkproof-directory-changes',
     onNotice: (tenantId) => changeHub.wake(tenantId),
     onListening: (on) => {
       if (on) changeHub.wakeAll();
