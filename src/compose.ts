@@ -29,6 +29,9 @@ import { retryAfterOf, type DomainError } from './domain/errors';
 import { domainToScim } from './scim/errors';
 import { sendScimError } from './scim/http/respond';
 import { graphqlCode } from './graphql/errors';
+import { createChangeHub, CHANGES_CHANNEL } from './domain/changes/change.hub';
+import { startChangeRetention } from './domain/changes/change.retention';
+import { createSubscriptionServer, type SubscriptionServer } from './http/subscriptions';
 
 /** A request refused before either transport saw it (admission), in that transport's shape. */
 function answerRejection(ctx: Context, err: DomainError): void {
@@ -49,8 +52,20 @@ export interface ComposeInput {
   shutdownHooks?: Array<() => Promise<void>>;
 }
 
-/** Wires services, façades and the HTTP shell into one Koa app (used by main and by tests). */
+/** The app and what serves beside it on the same HTTP server. */
+export interface Service {
+  app: Koa<RequestState>;
+  /** GraphQL subscriptions over WebSocket: attach to the HTTP server; close before draining it. */
+  subscriptions: SubscriptionServer;
+}
+
+/** Wires services, façades and the HTTP shell into one Koa app (used by tests that need no WebSocket). */
 export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> {
+  return (await buildService(input)).app;
+}
+
+/** Wires services, façades and the HTTP shell into one Koa app and its subscription server. */
+export async function buildService(input: ComposeInput): Promise<Service> {
   const { config, log, orm } = input;
   // The domain runs SQL through the session and never uses its identity map, so one session serves
   // every request (inTransaction forks it for a transaction); a fork per request was pure overhead.
@@ -85,8 +100,24 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
     log,
   });
   const unsubscribe = onCredentialRevoked((id) => credentials.evict(id));
+  // Change-feed followers (subscriptions) wake on the notice each event-writing transaction sends
+  // on commit, whichever process wrote it; when the channel comes back after a loss, all look.
+  const changeHub = createChangeHub();
+  const changeNotices = listenForNotices({
+    url: orm.config.get('clientUrl') ?? '',
+    channel: CHANGES_CHANNEL,
+    applicationName: 'checkproof-directory-changes',
+    onNotice: (tenantId) => changeHub.wake(tenantId),
+    onListening: (on) => {
+      if (on) changeHub.wakeAll();
+    },
+    log,
+  });
+  const changeRetention = startChangeRetention(session, config.changes.retentionDays, log);
   input.shutdownHooks?.push(async () => {
     unsubscribe();
+    await changeRetention.stop();
+    await changeNotices.close();
     await revocations.close();
     await availability.stop();
   });
@@ -129,7 +160,24 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
     recordUsage,
     ...(verifyJwt ? { verifyJwt } : {}),
   });
-  return createApp({
+  const subscriptions = createSubscriptionServer({
+    schema,
+    session,
+    authenticate,
+    publicUrl: config.publicUrl,
+    changeHub,
+    log,
+    limits: {
+      maxDepth: config.graphql.maxDepth,
+      maxCost: config.graphql.maxCost,
+      maxAliases: config.graphql.maxAliases,
+    },
+    maxTokens: config.graphql.maxTokens,
+    exposeStack: config.env === 'development',
+    hideSchemaDetails: !config.graphql.introspection,
+    maxConnections: config.changes.maxConnections,
+  });
+  const app = createApp({
     log,
     session,
     isShuttingDown,
@@ -157,4 +205,5 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
         log.warn('GRAPHQL_IDE is on but src/graphql/ide/assets was not found; IDE not served'),
     }),
   });
+  return { app, subscriptions };
 }

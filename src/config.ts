@@ -31,6 +31,8 @@ const schema = z.object({
   SCIM_MAX_RESULTS: z.coerce.number().int().min(1).max(10000).default(1000),
   PROVISIONING_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   DELETED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  CHANGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  SUBSCRIPTION_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1000),
   GRAPHQL_INTROSPECTION: booleanString.optional(),
   GRAPHQL_IDE: booleanString.optional(),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
@@ -77,6 +79,12 @@ export interface Config {
     readonly maxResults: number;
     /** Provisioning-log entries older than this many days are deleted. */
     readonly logRetentionDays: number;
+  };
+  readonly changes: {
+    /** Change events (the audit trail) older than this many days are deleted. */
+    readonly retentionDays: number;
+    /** WebSocket connections (subscriptions) one process serves at once. */
+    readonly maxConnections: number;
   };
   readonly graphql: {
     readonly introspection: boolean;
@@ -168,6 +176,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBodyBytes: e.SCIM_MAX_BODY_BYTES,
       maxResults: e.SCIM_MAX_RESULTS,
       logRetentionDays: e.PROVISIONING_LOG_RETENTION_DAYS,
+    }),
+    changes: Object.freeze({
+      retentionDays: e.CHANGE_RETENTION_DAYS,
+      maxConnections: e.SUBSCRIPTION_MAX_CONNECTIONS,
     }),
     graphql: Object.freeze({
       introspection: e.GRAPHQL_INTROSPECTION ?? dev,

@@ -1,6 +1,6 @@
 import type { Config } from './config';
 import type { Orm } from './db/orm';
-import { buildApp } from './compose';
+import { buildService } from './compose';
 import type { Logger } from './http/logger';
 import { createMetrics, shareWithPrimary } from './http/metrics';
 import { adoptConnections, drainServer, listen } from './http/server';
@@ -8,7 +8,7 @@ import { adoptConnections, drainServer, listen } from './http/server';
 export interface Serving {
   port: number;
   /**
-   * Marks the process not ready, stops accepting, lets in-flight requests finish (answered with
+   * Marks the process not ready, closes subscription sockets, stops accepting, lets in-flight requests finish (answered with
    * `Connection: close`), then runs the shutdown hooks (GraphQL stop, provisioning-log flush, …),
    * all within `deadline` (a Date.now() value). The ORM stays open.
    */
@@ -24,7 +24,7 @@ export async function serve(config: Config, log: Logger, orm: Orm, handedOff = f
   const hooks: Array<() => Promise<void>> = [];
   const metrics = createMetrics({ tenantLabels: config.metrics.tenantLabels });
   shareWithPrimary(metrics.registry);
-  const app = await buildApp({
+  const { app, subscriptions } = await buildService({
     config,
     log,
     orm,
@@ -35,10 +35,14 @@ export async function serve(config: Config, log: Logger, orm: Orm, handedOff = f
   const { server, port } = handedOff
     ? { server: await adoptConnections(app), port: config.port }
     : await listen(app, config.port, config.host);
+  subscriptions.attach(server);
   return {
     port,
     stop: async (deadline) => {
       shuttingDown = true;
+      // WebSocket connections never end by themselves: close them (1001 Going Away; clients
+      // reconnect elsewhere with their last cursor) so the drain below can finish.
+      await withTimeout(subscriptions.close(), Math.max(0, Math.min(1000, deadline - Date.now())));
       // Keep a fifth of the time (at most 2 s) for the hooks after the last request.
       const budget = deadline - Date.now();
       const drained = await drainServer(server, {

@@ -5,6 +5,8 @@ export interface Actor {
   readonly kind: 'operator' | 'scim' | 'apiKey' | 'jwt' | 'session' | 'system';
   /** Credential id, JWT subject, console session id, or "operator"/"system". Never a secret. */
   readonly id: string;
+  /** A name a person recognises (the SCIM token's or API key's name), recorded with each change event. */
+  readonly name?: string;
 }
 
 /** The subset of a structured logger the domain uses (pino satisfies it). */

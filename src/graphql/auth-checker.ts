@@ -10,7 +10,14 @@ export type Requirement = 'OPERATOR' | 'DIRECTORY_READ' | 'DIRECTORY_WRITE' | 'T
  * only needs valid credentials. Throws UNAUTHENTICATED without valid credentials and FORBIDDEN
  * when the credential lacks the scope.
  */
-export const authChecker: AuthChecker<GraphQLContext, Requirement> = ({ context }, requirements) => {
+export const authChecker: AuthChecker<GraphQLContext, Requirement> = ({ context }, requirements) =>
+  assertAuthorized(context, requirements);
+
+/**
+ * The check of @Authorized, for resolvers it does not wrap (a subscription's subscribe function):
+ * true, or UNAUTHENTICATED / FORBIDDEN.
+ */
+export function assertAuthorized(context: GraphQLContext, requirements: readonly Requirement[]): true {
   const principal = principalOf(context);
   if (requirements.length === 0) return true;
   const ok = requirements.some((req) =>
@@ -34,4 +41,4 @@ export const authChecker: AuthChecker<GraphQLContext, Requirement> = ({ context 
     });
   }
   return true;
-};
+}

@@ -1,3 +1,4 @@
+import type { ChangeHub } from '../domain/changes/change.hub';
 import type { DbSession, DirectoryContext, OperatorContext } from '../domain/context';
 import type { AuthOutcome, Principal } from '../http/auth/principal';
 import type { SessionCookie } from '../http/auth/session';
@@ -27,6 +28,8 @@ export interface GraphQLContext {
    * tests that build no admission), shared with large SCIM pages.
    */
   enterExpensive?: () => Promise<() => void>;
+  /** The process's change-feed wake-ups; present on WebSocket connections (subscriptions). */
+  changeHub?: ChangeHub;
 }
 
 /** The authenticated principal, or UNAUTHENTICATED. */
@@ -42,7 +45,12 @@ export function principalOf(ctx: GraphQLContext): Principal {
 
 /** A domain context for the operator (tenant management). */
 export function operatorCtx(ctx: GraphQLContext): OperatorContext {
-  return { actor: { kind: 'operator', id: 'operator' }, em: ctx.em, requestId: ctx.requestId, log: ctx.log };
+  return {
+    actor: { kind: 'operator', id: 'operator', name: 'operator' },
+    em: ctx.em,
+    requestId: ctx.requestId,
+    log: ctx.log,
+  };
 }
 
 /** A domain context inside the caller's tenant; the tenant always comes from the credential. */
@@ -51,7 +59,11 @@ export function tenantCtx(ctx: GraphQLContext): DirectoryContext {
   const base = { em: ctx.em, requestId: ctx.requestId, log: ctx.log, warnings: [] };
   if (p.kind === 'operator') {
     if (ctx.actingTenantId)
-      return { ...base, tenantId: ctx.actingTenantId, actor: { kind: 'operator', id: 'operator' } };
+      return {
+        ...base,
+        tenantId: ctx.actingTenantId,
+        actor: { kind: 'operator', id: 'operator', name: 'operator' },
+      };
     throw new GraphQLError(
       'The operator token manages tenants; use a tenant API key or JWT for directory data, or name the tenant in X-CheckProof-Tenant.',
       {
@@ -61,9 +73,9 @@ export function tenantCtx(ctx: GraphQLContext): DirectoryContext {
   }
   const actor =
     p.kind === 'apiKey'
-      ? { kind: 'apiKey' as const, id: p.credentialId }
+      ? { kind: 'apiKey' as const, id: p.credentialId, ...(p.name ? { name: p.name } : {}) }
       : p.kind === 'jwt'
         ? { kind: 'jwt' as const, id: p.subject }
-        : { kind: 'session' as const, id: p.sessionId };
+        : { kind: 'session' as const, id: p.sessionId, name: 'console session' };
   return { ...base, tenantId: p.tenantId, actor };
 }

@@ -3,6 +3,7 @@ import { AdminResolver } from './admin/admin.resolver';
 import { ProvisioningActivityResolver } from './admin/provisioning-activity.resolver';
 import { ProvisioningLogResolver } from './admin/provisioning-log.resolver';
 import { DeletedResolver } from './deleted/deleted.resolver';
+import { ChangeResolver } from './changes/change.resolver';
 import { GroupMutationResolver } from './groups/group.mutations';
 import { GroupResolver } from './groups/group.resolver';
 import { GroupPathsResolver } from './memberships/group-paths.resolver';
@@ -39,4 +40,5 @@ export const resolvers: NonEmptyArray<Function> = [
   SessionResolver,
   DeletedResolver,
   MassDeprovisioningResolver,
+  ChangeResolver,
 ];

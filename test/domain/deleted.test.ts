@@ -100,9 +100,22 @@ describe('restorable deletes', () => {
     expect((await listDeletedUsers(ctx, page)).total).toBe(0);
     const events = await query<{ action: string }>(
       ctx.em,
-      sql`select action from audit_event where tenant_id = ${ctx.tenantId} and resource_id = ${u.id} order by id`,
+      sql`select action from audit_event where tenant_id = ${ctx.tenantId} and resource_id = ${u.id} and action like 'user.%' order by id`,
     );
     expect(events.map((e) => e.action)).toEqual(['user.created', 'user.deleted', 'user.restored']);
+    // The feed carries the restored state, and each membership put back is a member_added event.
+    const [restoredEvent] = await query<{ data: { userName: string; roles: unknown[] } }>(
+      ctx.em,
+      sql`select data from audit_event where resource_id = ${u.id} and action = 'user.restored'`,
+    );
+    expect(restoredEvent!.data.userName).toBe(before.userName);
+    expect(restoredEvent!.data.roles).toHaveLength(before.roles.length);
+    const readded = await query<{ group_id: string }>(
+      ctx.em,
+      sql`select resource_id as group_id from audit_event where action = 'group.member_added'
+       and data->'member'->>'id' = ${u.id} and id > (select id from audit_event where resource_id = ${u.id} and action = 'user.deleted')`,
+    );
+    expect(readded.map((r) => r.group_id).sort()).toEqual([g1.id, g2.id].sort());
     // The membership history shows the deletion closing the interval and the restore opening a new
     // one, each with its actor.
     const history = await query<{

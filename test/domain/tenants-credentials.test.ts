@@ -30,7 +30,7 @@ describe('tenants', () => {
       db.em(),
       sql`select action from audit_event where tenant_id = ${tenant.id} order by id`,
     );
-    expect(audit.map((a) => a.action)).toEqual(['tenant.created', 'credential.issued']);
+    expect(audit.map((a) => a.action)).toEqual(['tenant.created', 'scim_token.created']);
   });
 
   it('rejects a taken slug and malformed slugs or names, creating nothing', async () => {

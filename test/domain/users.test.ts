@@ -55,7 +55,12 @@ describe('users service', () => {
     ]);
     expect(user.version).toBe(1);
     expect(await getUser(ctx, user.id)).toEqual(user);
-    expect((await auditFor(user.id)).map((a) => a.action)).toEqual(['user.created']);
+    // The user first, then one role.assigned per role (the change feed's order).
+    expect((await auditFor(user.id)).map((a) => a.action)).toEqual([
+      'user.created',
+      'role.assigned',
+      'role.assigned',
+    ]);
   });
 
   it('rejects a userName that differs only in case, and keeps one row', async () => {
@@ -95,7 +100,8 @@ describe('users service', () => {
     expect(disabled.active).toBe(false);
     expect(disabled.version).toBe(3);
     const audit = await auditFor(user.id);
-    expect(audit.map((a) => a.action)).toEqual(['user.created', 'user.updated', 'user.updated']);
+    // Setting active=false is user.disabled in the change feed.
+    expect(audit.map((a) => a.action)).toEqual(['user.created', 'user.updated', 'user.disabled']);
     expect(audit[1]?.changed_fields.sort()).toEqual(['display_name', 'title']);
   });
 

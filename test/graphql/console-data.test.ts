@@ -156,7 +156,7 @@ describe('User.auditEvents', () => {
     expect(res.body.errors).toBeUndefined();
     const events = res.body.data!.user.auditEvents as Array<Record<string, unknown>>;
     expect(events.map((e) => [e.action, e.changedFields])).toEqual([
-      ['user.updated', ['active']],
+      ['user.disabled', ['active']],
       ['user.updated', ['display_name']],
       ['user.created', ['*']],
     ]);

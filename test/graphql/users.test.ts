@@ -99,12 +99,18 @@ describe('users: queries and mutations', () => {
       db.em(),
       sql`select action, actor from audit_event where resource_id = ${created.id} order by id`,
     );
+    // The change feed's types: roles given at creation and by assignRole are events of their own,
+    // and deactivation is user.disabled.
     expect(events.map((e) => e.action)).toEqual([
       'user.created',
+      'role.assigned',
+      'role.assigned',
       'user.updated',
+      'user.disabled',
       'user.updated',
+      'role.assigned',
       'user.updated',
-      'user.updated',
+      'role.unassigned',
       'user.deleted',
     ]);
     expect(events[0]!.actor).toMatch(/^apiKey:/);

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { loadConfig, type Config } from '../../src/config';
-import { buildApp } from '../../src/compose';
+import { buildService } from '../../src/compose';
 import { createLogger } from '../../src/http/logger';
 import { closeServer, listen } from '../../src/http/server';
 import type { TestDatabase } from './db';
@@ -34,13 +34,20 @@ export async function startTestApp(db: TestDatabase, env: Record<string, string>
     ...env,
   });
   const shutdownHooks: Array<() => Promise<void>> = [];
-  const app = await buildApp({ config, log: createLogger('silent'), orm: db.orm, shutdownHooks });
+  const { app, subscriptions } = await buildService({
+    config,
+    log: createLogger('silent'),
+    orm: db.orm,
+    shutdownHooks,
+  });
   const { server, port } = await listen(app as never, 0, '127.0.0.1');
+  subscriptions.attach(server);
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
     config,
     close: async () => {
+      await subscriptions.close();
       await closeServer(server as Server, 1000);
       for (const hook of shutdownHooks) await hook();
     },

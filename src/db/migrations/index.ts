@@ -5,6 +5,7 @@ import { Migration20261126020000_membership_nesting_index } from './Migration202
 import { Migration20261126030000_credential_prefix_index } from './Migration20261126030000_credential_prefix_index';
 import { Migration20261207010000_console_sessions } from './Migration20261207010000_console_sessions';
 import { Migration20261207020000_provisioning_activity } from './Migration20261207020000_provisioning_activity';
+import { Migration20261207030000_change_feed } from './Migration20261207030000_change_feed';
 import { Migration20261207040000_membership_history } from './Migration20261207040000_membership_history';
 import { Migration20261207050000_restorable_deletes } from './Migration20261207050000_restorable_deletes';
 
@@ -25,6 +26,7 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261207020000_provisioning_activity',
     class: Migration20261207020000_provisioning_activity,
   },
+  { name: 'Migration20261207030000_change_feed', class: Migration20261207030000_change_feed },
   { name: 'Migration20261207040000_membership_history', class: Migration20261207040000_membership_history },
   { name: 'Migration20261207050000_restorable_deletes', class: Migration20261207050000_restorable_deletes },
 ];

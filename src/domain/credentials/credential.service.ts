@@ -13,6 +13,13 @@ type Row = Record<string, unknown>;
 const COLUMNS = sql`id, tenant_id, kind, name, prefix, scopes, created_at, last_used_at, revoked_at`;
 const C_ID = sql`c.id`;
 const FROM_C = sql`from c`;
+/** A credential as the change feed carries it: never its secret or hash. */
+const C_STATE = sql`jsonb_build_object('id', c.id, 'kind', c.kind, 'name', c.name, 'prefix', c.prefix, 'scopes', c.scopes, 'createdAt', c.created_at, 'lastUsedAt', c.last_used_at, 'revokedAt', c.revoked_at)`;
+
+/** The change feed's name for a credential event: scim_token.created, api_key.revoked … */
+function eventType(kind: CredentialKind, what: 'created' | 'revoked'): string {
+  return `${kind === 'SCIM_TOKEN' ? 'scim_token' : 'api_key'}.${what}`;
+}
 
 function toRecord(row: Row): CredentialRecord {
   return {
@@ -41,10 +48,11 @@ export async function issueCredential(
     ctx,
     {
       tenantId,
-      action: 'credential.issued',
+      action: eventType(kind, 'created'),
       resourceType: 'Credential',
       resourceId: C_ID,
       changedFields: [kind],
+      data: C_STATE,
     },
     FROM_C,
   );
@@ -88,10 +96,11 @@ export async function revokeCredential(
     ctx,
     {
       tenantId,
-      action: 'credential.revoked',
+      action: eventType(kind, 'revoked'),
       resourceType: 'Credential',
       resourceId: C_ID,
       changedFields: ['revoked_at'],
+      data: C_STATE,
     },
     FROM_C,
   );

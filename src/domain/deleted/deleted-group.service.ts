@@ -2,6 +2,7 @@ import { auditInsert } from '../audit/audit';
 import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
 import { findGroup } from '../groups/group.service';
+import { groupStateJson } from '../groups/group.state';
 import type { GroupRecord } from '../groups/group.types';
 import { inTransaction, isUuid, PREPARE, query, sql } from '../sql';
 import { restoreMemberships } from './deleted.restore';
@@ -37,6 +38,7 @@ export async function restoreGroup(ctx: DirectoryContext, id: string): Promise<G
         resourceType: 'Group',
         resourceId: sql`g.id`,
         changedFields: ['*'],
+        data: groupStateJson('g'),
       },
       sql`from g`,
     );

@@ -1,9 +1,10 @@
 import { auditInsert } from '../audit/audit';
 import type { DirectoryContext } from '../context';
 import { DomainError, isDomainError } from '../errors';
-import { rolesCtes } from '../roles/role.sql';
+import { ROLES_FROM_CTES, rolesCtes } from '../roles/role.sql';
 import { inTransaction, isUuid, pgArray, PREPARE, query, sql } from '../sql';
 import { findUser } from '../users/user.service';
+import { userStateJson } from '../users/user.state';
 import type { RoleInput, UserRecord } from '../users/user.types';
 import type { RestoreConflict, RestoreUsersResult } from './deleted.types';
 import { restoreMemberships } from './deleted.restore';
@@ -43,6 +44,8 @@ export async function restoreUser(ctx: DirectoryContext, id: string): Promise<Us
         resourceType: 'User',
         resourceId: U_ID,
         changedFields: ['*'],
+        // The restored state, its roles from this statement's role CTEs (the feed's payload).
+        data: userStateJson('u', a.roles.length > 0 ? ROLES_FROM_CTES : sql`'[]'::json`),
       },
       FROM_U,
     );

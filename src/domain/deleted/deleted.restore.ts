@@ -1,4 +1,5 @@
 import type { DirectoryContext } from '../context';
+import { MEMBER_ROW, memberEvents } from '../memberships/membership.events';
 import { actingSql } from '../memberships/membership.history';
 import { query, sql } from '../sql';
 
@@ -14,6 +15,7 @@ const BOTH_ENDS_EXIST = (tenantId: string) =>
    and (m.member_group_id is null or exists (select 1 from "group" x where x.tenant_id = ${tenantId} and x.id = m.member_group_id))`;
 
 const INSERT_MEMBERSHIP = sql`insert into membership (tenant_id, group_id, member_user_id, member_group_id, display, created_at)`;
+const INS = sql`ins`;
 
 /**
  * Puts back the archived direct memberships of a restored user or group whose other end still
@@ -34,9 +36,11 @@ export async function restoreMemberships(
   if (table === 'deleted_user') {
     await query(
       ctx.em,
-      sql`${INSERT_MEMBERSHIP} select ${t}, m.group_id, m.member_user_id, m.member_group_id, m.display, m.created_at
+      sql`with ins as (${INSERT_MEMBERSHIP} select ${t}, m.group_id, m.member_user_id, m.member_group_id, m.display, m.created_at
        from ${archived(table, t, id)} and ${BOTH_ENDS_EXIST(t)}
-       on conflict (group_id, member_id) do nothing`,
+       on conflict (group_id, member_id) do nothing returning ${MEMBER_ROW}),
+       a as (${memberEvents(ctx, 'group.member_added', INS)})
+       select count(*) from ins`,
     );
     return [];
   }
@@ -44,9 +48,11 @@ export async function restoreMemberships(
   // Its own members first: nothing contains the group yet, so they cannot make a cycle.
   await query(
     ctx.em,
-    sql`${INSERT_MEMBERSHIP} select ${t}, m.group_id, m.member_user_id, m.member_group_id, m.display, m.created_at
+    sql`with ins as (${INSERT_MEMBERSHIP} select ${t}, m.group_id, m.member_user_id, m.member_group_id, m.display, m.created_at
      from ${archived(table, t, id)} and m.group_id = ${id} and ${BOTH_ENDS_EXIST(t)}
-     on conflict (group_id, member_id) do nothing`,
+     on conflict (group_id, member_id) do nothing returning ${MEMBER_ROW}),
+     a as (${memberEvents(ctx, 'group.member_added', INS)})
+     select count(*) from ins`,
   );
   // Then the groups it was in, except any it now contains (directly or through nesting).
   const parents = await query<{ group_id: string; cycle: boolean }>(
@@ -59,7 +65,8 @@ export async function restoreMemberships(
        candidates as (select m.* from ${archived(table, t, id)} and m.member_group_id = ${id} and ${BOTH_ENDS_EXIST(t)}),
        ins as (${INSERT_MEMBERSHIP} select ${t}, c.group_id, null, c.member_group_id, c.display, c.created_at
          from candidates c where c.group_id not in (select id from below)
-         on conflict (group_id, member_id) do nothing returning group_id)
+         on conflict (group_id, member_id) do nothing returning ${MEMBER_ROW}),
+       a as (${memberEvents(ctx, 'group.member_added', INS)})
      select c.group_id, c.group_id in (select id from below) as cycle from candidates c`,
   );
   const skippedParents = parents.filter((p) => p.cycle).map((p) => p.group_id);

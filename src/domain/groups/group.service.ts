@@ -10,7 +10,9 @@ import {
   replaceMembers,
 } from '../memberships/membership.service';
 import { actingSql } from '../memberships/membership.history';
-import { inTransaction, isUuid, PREPARE, query, sql } from '../sql';
+import { inTransaction, isUuid, json, PREPARE, query, sql } from '../sql';
+import { memberRemovedOnDelete } from '../memberships/membership.events';
+import { groupStateJson } from './group.state';
 import type { Source } from '../users/user.types';
 import { rowToGroup, type GroupRow } from './group.row';
 import type { GroupChange, GroupInput, GroupRecord } from './group.types';
@@ -24,7 +26,10 @@ const G_ID = sql`g.id`;
 const FROM_G = sql`from g`;
 const D = sql`d`;
 const D_ID = sql`d.id`;
-const FROM_D = sql`from d`;
+/** After the membership events of a deletion (it reads them): memberships end, then the subject goes. */
+const FROM_D_AFTER_M = sql`from d cross join (select count(*) from m) as after_m`;
+const G_STATE = groupStateJson('g');
+const D_STATE = groupStateJson('d');
 
 const notFound = (id: string) => new DomainError('GROUP_NOT_FOUND', `Group ${id} not found.`, { id });
 
@@ -54,6 +59,7 @@ export async function createGroup(
         resourceType: 'Group',
         resourceId: G_ID,
         changedFields: ['*'],
+        data: G_STATE,
       },
       FROM_G,
     );
@@ -111,6 +117,7 @@ export async function changeGroup(
     // that locks the group and bumps its version: one round trip fewer per PATCH.
     const changed = new Set<string>(Object.keys(attrs));
     if (changes.some((c) => c.kind !== 'setAttributes')) changed.add('members');
+    const diff = await attributeChanges(tx, id, attrs);
     const audit = auditInsert(
       tx,
       {
@@ -119,6 +126,8 @@ export async function changeGroup(
         resourceType: 'Group',
         resourceId: G_ID,
         changedFields: [...changed],
+        data: G_STATE,
+        ...(diff ? { changes: sql`${json(diff)}::jsonb` } : {}),
       },
       FROM_G,
     );
@@ -155,6 +164,31 @@ export async function changeGroup(
     }
     return updated;
   });
+}
+
+/**
+ * The group attributes a change sets, old → new, for the change feed. Only a rename or a new
+ * externalId reads the current values (under the row lock the UPDATE would take anyway); a
+ * members-only PATCH, Entra's common case, costs no extra round trip.
+ */
+async function attributeChanges(
+  tx: DirectoryContext,
+  id: string,
+  attrs: { displayName?: string; externalId?: string | null },
+): Promise<Record<string, { old: unknown; new: unknown }> | null> {
+  if (attrs.displayName === undefined && attrs.externalId === undefined) return null;
+  const [row] = await query<{ display_name: string; external_id: string | null }>(
+    tx.em,
+    sql`select display_name, external_id from "group" where tenant_id = ${tx.tenantId} and id = ${id} for update`,
+    PREPARE,
+  );
+  if (!row) return null;
+  const out: Record<string, { old: unknown; new: unknown }> = {};
+  if (attrs.displayName !== undefined && attrs.displayName !== row.display_name)
+    out.displayName = { old: row.display_name, new: attrs.displayName };
+  if (attrs.externalId !== undefined && attrs.externalId !== row.external_id)
+    out.externalId = { old: row.external_id, new: attrs.externalId };
+  return out;
 }
 
 function mergeAttributes(changes: readonly GroupChange[]): {
@@ -206,14 +240,18 @@ export async function deleteGroup(
       resourceType: 'Group',
       resourceId: D_ID,
       changedFields: [],
+      data: D_STATE,
     },
-    FROM_D,
+    FROM_D_AFTER_M,
   );
+  // Its memberships in other groups go with it (foreign keys): each is a group.member_removed
+  // event. Its own members need none: group.deleted says the whole group is gone.
+  const removed = memberRemovedOnDelete(ctx, 'Group', sql`d.display_name`);
   const versionSql = opts.ifMatch === undefined ? sql.empty : sql` and version = ${opts.ifMatch}`;
   const rows = await query(
     ctx.em,
     sql`with d as (delete from "group" where tenant_id = ${ctx.tenantId} and id = ${id}${versionSql} and ${actingSql(ctx)} returning *),
-     k as (${archiveGroups(ctx, D)}), a as (${audit}) select id from d`,
+     k as (${archiveGroups(ctx, D)}), m as (${removed} returning 1), a as (${audit}) select id from d`,
     PREPARE,
   );
   if (rows.length === 0) {

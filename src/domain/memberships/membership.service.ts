@@ -1,8 +1,12 @@
 import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
 import type { MemberRecord, MemberRef, MemberType } from '../groups/group.types';
-import { isUuid, pgArray, PREPARE, query, sql } from '../sql';
+import { isUuid, pgArray, PREPARE, query, sql, type SqlFragment } from '../sql';
+import { MEMBER_ROW, memberEvents } from './membership.events';
 import { actingSql } from './membership.history';
+
+const ADDED = sql`ins`;
+const REMOVED = sql`del`;
 
 interface Resolved {
   id: string;
@@ -88,16 +92,36 @@ export async function addMembers(
     groupId,
     found.filter((m) => m.type === 'Group').map((m) => m.id),
   );
-  const rows = await query(
+  // Each row inserted is a group.member_added event, written by the same statement.
+  const rows = await query<{ n: number }>(
     ctx.em,
-    sql`insert into membership (tenant_id, group_id, member_user_id, member_group_id, display)
+    sql`with ins as (insert into membership (tenant_id, group_id, member_user_id, member_group_id, display)
      select ${ctx.tenantId}, ${groupId}, case when x.type = 'User' then x.id end, case when x.type = 'Group' then x.id end, x.display
      from unnest(${pgArray(found.map((m) => m.id))}::uuid[], ${pgArray(found.map((m) => m.type))}::text[], ${pgArray(found.map((m) => m.display))}::text[]) as x(id, type, display)
      where ${actingSql(ctx)}
-     on conflict (group_id, member_id) do nothing returning member_id`,
+     on conflict (group_id, member_id) do nothing returning ${MEMBER_ROW}),
+     a as (${memberEvents(ctx, 'group.member_added', ADDED)})
+     select count(*)::int as n from ins`,
     PREPARE,
   );
-  return rows.length;
+  return rows[0]?.n ?? 0;
+}
+
+/** Deletes membership rows of `groupId` matching `where`, with a group.member_removed event each. */
+async function deleteMembers(
+  ctx: DirectoryContext,
+  groupId: string,
+  where: SqlFragment,
+  prepare = false,
+): Promise<number> {
+  const rows = await query<{ n: number }>(
+    ctx.em,
+    sql`with del as (delete from membership where group_id = ${groupId}${where} and ${actingSql(ctx)} returning ${MEMBER_ROW}),
+     a as (${memberEvents(ctx, 'group.member_removed', REMOVED)})
+     select count(*)::int as n from del`,
+    prepare ? PREPARE : {},
+  );
+  return rows[0]?.n ?? 0;
 }
 
 /** Removes only the listed members (delete-listed). Returns how many rows were deleted. */
@@ -108,21 +132,12 @@ export async function removeMembers(
 ): Promise<number> {
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return 0;
-  const rows = await query(
-    ctx.em,
-    sql`delete from membership where group_id = ${groupId} and member_id = any(${pgArray(valid)}::uuid[]) and ${actingSql(ctx)} returning member_id`,
-    PREPARE,
-  );
-  return rows.length;
+  return deleteMembers(ctx, groupId, sql` and member_id = any(${pgArray(valid)}::uuid[])`, true);
 }
 
 /** Removes every member of a group. */
 export async function removeAllMembers(ctx: DirectoryContext, groupId: string): Promise<number> {
-  const rows = await query(
-    ctx.em,
-    sql`delete from membership where group_id = ${groupId} and ${actingSql(ctx)} returning member_id`,
-  );
-  return rows.length;
+  return deleteMembers(ctx, groupId, sql.empty);
 }
 
 /** Makes the member set exactly `refs`, touching only the difference. */
@@ -132,10 +147,7 @@ export async function replaceMembers(
   refs: readonly MemberRef[],
 ): Promise<void> {
   const keep = refs.map((r) => r.value).filter(isUuid);
-  await query(
-    ctx.em,
-    sql`delete from membership where group_id = ${groupId} and member_id <> all(${pgArray(keep)}::uuid[]) and ${actingSql(ctx)}`,
-  );
+  await deleteMembers(ctx, groupId, sql` and member_id <> all(${pgArray(keep)}::uuid[])`);
   await addMembers(ctx, groupId, refs);
 }
 

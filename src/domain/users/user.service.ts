@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { auditInsert } from '../audit/audit';
+import { memberRemovedOnDelete } from '../memberships/membership.events';
 import type { DirectoryContext } from '../context';
 import { archiveUsers, recordDeprovisioning } from '../deleted/deleted.sql';
 import { scheduleMassDeprovisioningCheck } from '../deprovisioning/mass-deprovisioning.service';
 import { DomainError } from '../errors';
-import { ROLES_FROM_CTES, rolesCtes, USER_ROLES_JSON } from '../roles/role.sql';
+import { ROLES_FROM_CTES, ROLES_JSON, rolesCtes, USER_ROLES_JSON } from '../roles/role.sql';
 import { actingSql } from '../memberships/membership.history';
-import { inTransaction, isUuid, json, PREPARE, query, sql, type SqlValue } from '../sql';
+import { inTransaction, isUuid, json, PREPARE, query, sql, type SqlFragment, type SqlValue } from '../sql';
 import { normalizeRoles, normalizeUserInput, userToInput } from './user.normalize';
 import { rowToUser, USER_COLUMNS, USER_FROM, USER_SELECT, type UserRow } from './user.row';
 import type { Source, UserAttributes, UserInput, UserRecord } from './user.types';
 import { changedUserFields } from './user.diff';
+import { roleDelta, userChanges, userStateJson } from './user.state';
+import type { RoleAssignment } from './user.types';
 
 export interface WriteOptions {
   /** Expected version (If-Match); a different current version fails with VERSION_MISMATCH. */
@@ -38,7 +41,56 @@ const U_ID = sql`u.id`;
 const FROM_U = sql`from u`;
 const D = sql`d`;
 const D_ID = sql`d.id`;
-const FROM_D = sql`from d`;
+/** After the membership events of a deletion (it reads them): memberships end, then the subject goes. */
+const FROM_D_AFTER_M = sql`from d cross join (select count(*) from m) as after_m`;
+const NO_ROLES = sql`'[]'::json`;
+/** The roles of the deleted row `d`, read from the statement's snapshot (before the cascade). */
+const DELETED_ROLES_JSON = sql`(select ${ROLES_JSON} from user_role ur join role r on r.id = ur.role_id where ur.user_id = d.id)`;
+
+/** Role assignments as the roles JSON carries them (RoleInput with its defaults). */
+function assignments(roles: ReturnType<typeof normalizeRoles>): RoleAssignment[] {
+  return roles.map((r) => ({
+    value: r.value,
+    display: r.display ?? null,
+    type: r.type ?? null,
+    primary: r.primary === true,
+  }));
+}
+
+/**
+ * role.assigned / role.unassigned events of user `u`, one per role, as CTEs of its statement. They
+ * read the `a` CTE (the user's own event, with RETURNING), so they are written after it and follow
+ * it in the feed: a consumer sees the user before its roles.
+ */
+function roleEventCtes(
+  ctx: DirectoryContext,
+  state: SqlFragment,
+  before: RoleAssignment[],
+  after?: RoleAssignment[],
+) {
+  const { assigned, unassigned } = roleDelta(before, after);
+  const ctes: SqlFragment[] = [];
+  for (const [action, list, name] of [
+    ['role.assigned', assigned, sql`ra`],
+    ['role.unassigned', unassigned, sql`ru`],
+  ] as const) {
+    if (list.length === 0) continue;
+    const event = auditInsert(
+      ctx,
+      {
+        tenantId: ctx.tenantId,
+        action,
+        resourceType: 'User',
+        resourceId: U_ID,
+        changedFields: ['roles'],
+        data: sql`jsonb_build_object('role', x.role, 'user', ${state})`,
+      },
+      sql`from u cross join (select count(*) from a) as after_a cross join jsonb_array_elements(${json(list)}::jsonb) as x(role)`,
+    );
+    ctes.push(sql`${name} as (${event})`);
+  }
+  return ctes;
+}
 
 function noteUnknownManager(ctx: DirectoryContext, requested: string | null, user: UserRecord): void {
   if (requested && user.enterprise.managerId === null) {
@@ -84,6 +136,8 @@ export async function createUser(
       returning *)`,
   ];
   if (roles.length > 0) ctes.push(rolesCtes(ctx.tenantId, U, roles, false));
+  const rolesSql = roles.length > 0 ? ROLES_FROM_CTES : NO_ROLES;
+  const state = userStateJson('u', rolesSql);
   const audit = auditInsert(
     ctx,
     {
@@ -92,11 +146,12 @@ export async function createUser(
       resourceType: 'User',
       resourceId: U_ID,
       changedFields: ['*'],
+      data: state,
     },
     FROM_U,
   );
-  ctes.push(sql`a as (${audit})`);
-  const rolesSql = roles.length > 0 ? ROLES_FROM_CTES : sql`'[]'::json`;
+  ctes.push(sql`a as (${audit} returning id)`);
+  ctes.push(...roleEventCtes(ctx, state, [], assignments(roles)));
   const managerSql = managerId
     ? sql`m.user_name as manager_user_name, m.display_name as manager_display_name from u left join app_user m on m.id = u.manager_id`
     : sql`null as manager_user_name, null as manager_display_name from u`;
@@ -235,19 +290,31 @@ async function writeUser(
   // Only a disable pays for this: the alert and restoreUsers(since) need to know who and when.
   const disabled = current.active && !attrs.active;
   if (disabled) ctes.push(sql`p as (${recordDeprovisioning(ctx, U, 'disabled')})`);
+  const rolesSql = rolesChanged ? ROLES_FROM_CTES : USER_ROLES_JSON;
+  const state = userStateJson('u', rolesSql);
+  const newRoles = rolesChanged ? assignments(roles) : undefined;
+  // A change of `active` is the event Entra's disable and enable are: user.disabled / user.enabled
+  // (its changes list every attribute the request altered); any other change is user.updated.
+  const action = changed.includes('active')
+    ? attrs.active
+      ? 'user.enabled'
+      : 'user.disabled'
+    : 'user.updated';
   const audit = auditInsert(
     ctx,
     {
       tenantId: ctx.tenantId,
-      action: 'user.updated',
+      action,
       resourceType: 'User',
       resourceId: U_ID,
       changedFields: changed,
+      data: state,
+      changes: sql`${json(userChanges(current, attrs, newRoles, changed))}::jsonb`,
     },
     FROM_U,
   );
-  ctes.push(sql`a as (${audit})`);
-  const rolesSql = rolesChanged ? ROLES_FROM_CTES : USER_ROLES_JSON;
+  ctes.push(sql`a as (${audit} returning id)`);
+  if (newRoles) ctes.push(...roleEventCtes(ctx, state, current.roles, newRoles));
   const rows = await query<UserRow>(
     ctx.em,
     sql`with ${sql.join(ctes, CTES)}
@@ -311,14 +378,17 @@ export async function deleteUser(ctx: DirectoryContext, id: string, opts: WriteO
       resourceType: 'User',
       resourceId: D_ID,
       changedFields: [],
+      data: userStateJson('d', DELETED_ROLES_JSON),
     },
-    FROM_D,
+    FROM_D_AFTER_M,
   );
+  // The memberships go with the user (foreign keys): each is a group.member_removed event.
+  const removed = memberRemovedOnDelete(ctx, 'User', sql`coalesce(d.display_name, d.user_name)`);
   const versionSql = opts.ifMatch === undefined ? sql.empty : sql` and version = ${opts.ifMatch}`;
   const rows = await query<{ id: string; active: boolean }>(
     ctx.em,
     sql`with d as (delete from app_user where tenant_id = ${ctx.tenantId} and id = ${id}${versionSql} and ${actingSql(ctx)} returning *),
-     k as (${archiveUsers(ctx, D)}), p as (${recordDeprovisioning(ctx, D, 'deleted')}), a as (${audit})
+     k as (${archiveUsers(ctx, D)}), p as (${recordDeprovisioning(ctx, D, 'deleted')}), m as (${removed} returning 1), a as (${audit})
      select id, active from d`,
     PREPARE,
   );

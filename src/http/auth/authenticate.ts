@@ -38,7 +38,13 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
       deps.recordUsage(key.id);
       return {
         status: 'authenticated',
-        principal: { kind: 'apiKey', tenantId: key.tenantId, scopes: key.scopes, credentialId: key.id },
+        principal: {
+          kind: 'apiKey',
+          tenantId: key.tenantId,
+          scopes: key.scopes,
+          credentialId: key.id,
+          name: key.name,
+        },
       };
     }
     if (deps.verifyJwt && looksLikeJwt(token)) return deps.verifyJwt(token, em);

@@ -12,6 +12,8 @@ export type Principal =
       readonly tenantId: string;
       readonly scopes: readonly ApiScope[];
       readonly credentialId: string;
+      /** The key's name, recorded as the actor of the changes it makes. */
+      readonly name?: string;
     }
   | {
       readonly kind: 'jwt';

@@ -38,7 +38,7 @@ export function scimAuth(
     ctx.state.scim = {
       dctx: {
         tenantId: credential.tenantId,
-        actor: { kind: 'scim', id: credential.id },
+        actor: { kind: 'scim', id: credential.id, name: credential.name },
         em: ctx.state.em,
         requestId: ctx.state.requestId,
         log: ctx.state.log,
