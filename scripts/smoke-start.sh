@@ -13,11 +13,13 @@ token="smoke-admin-token-$(date +%s)-0123456789"
 log=$(mktemp /tmp/cpd-smoke-log-XXXXXX)
 pid=""
 
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; rm -rf "$data_dir"; }
+# On failure, stop the whole process group: killing npm alone can leave the service (and its
+# embedded PostgreSQL) running.
+cleanup() { [ -n "$pid" ] && { kill -TERM -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null; sleep 2; } || true; rm -rf "$data_dir"; }
 trap cleanup EXIT
 
 start() {
-  env -u DATABASE_URL DATA_DIR="$data_dir" PORT="$port" EMBEDDED_PG_PORT="$pg_port" ADMIN_TOKEN="$token" \
+  setsid env -u DATABASE_URL DATA_DIR="$data_dir" PORT="$port" EMBEDDED_PG_PORT="$pg_port" ADMIN_TOKEN="$token" \
     npm start >>"$log" 2>&1 &
   pid=$!
   # npm start builds first (prestart); on a busy 2-core machine build + initdb can pass a minute.
