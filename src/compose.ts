@@ -27,6 +27,7 @@ import { retryAfterOf, type DomainError } from './domain/errors';
 import { domainToScim } from './scim/errors';
 import { sendScimError } from './scim/http/respond';
 import { graphqlCode } from './graphql/errors';
+import { startWebhookDelivery } from './webhook-delivery';
 
 /** A request refused before either transport saw it (admission), in that transport's shape. */
 function answerRejection(ctx: Context, err: DomainError): void {
@@ -85,6 +86,10 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
     await revocations.close();
     await availability.stop();
   });
+  if (config.webhooks.dispatch) {
+    const webhooks = await startWebhookDelivery(config, log, orm.config.get('clientUrl') ?? '');
+    input.shutdownHooks?.push(() => webhooks.stop());
+  }
   const schema = await createSchema();
   const graphqlServer = createGraphQLServer(schema, {
     introspection: config.graphql.introspection,
@@ -148,6 +153,7 @@ export async function buildApp(input: ComposeInput): Promise<Koa<RequestState>> 
       adminToken: config.adminToken,
       publicUrl: config.publicUrl,
       ide: config.graphql.ide,
+      allowPrivateWebhookTargets: config.webhooks.allowPrivateTargets,
       onIdeMissing: () =>
         log.warn('GRAPHQL_IDE is on but src/graphql/ide/assets was not found; IDE not served'),
     }),

@@ -31,6 +31,9 @@ describe('migrations', () => {
       'setup_link',
       'tenant',
       'user_role',
+      'webhook_attempt',
+      'webhook_delivery',
+      'webhook_endpoint',
     ]);
   });
 
@@ -40,7 +43,7 @@ describe('migrations', () => {
     expect(await tables()).toEqual([]);
     const applied = await migrateUp(db.orm);
     expect(applied).toEqual(migrationsList.map((m) => m.name));
-    expect(await tables()).toHaveLength(11);
+    expect(await tables()).toHaveLength(14);
   });
 
   it('apply nothing when the database is up to date', async () => {

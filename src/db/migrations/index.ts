@@ -6,6 +6,7 @@ import { Migration20261126030000_credential_prefix_index } from './Migration2026
 import { Migration20261207010000_console_sessions } from './Migration20261207010000_console_sessions';
 import { Migration20261207020000_provisioning_activity } from './Migration20261207020000_provisioning_activity';
 import { Migration20261207030000_change_feed } from './Migration20261207030000_change_feed';
+import { Migration20261208010000_webhooks } from './Migration20261208010000_webhooks';
 
 /** Every migration, in order. Add new ones here. */
 export const migrationsList: MigrationObject[] = [
@@ -25,4 +26,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261207020000_provisioning_activity,
   },
   { name: 'Migration20261207030000_change_feed', class: Migration20261207030000_change_feed },
+  { name: 'Migration20261208010000_webhooks', class: Migration20261208010000_webhooks },
 ];
