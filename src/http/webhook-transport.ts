@@ -54,7 +54,9 @@ export function createWebhookTransport(opts: WebhookTransportOptions): WebhookTr
   return (request) =>
     new Promise<WebhookResponse>((resolve) => {
       const started = Date.now();
-      let timer: NodeJS.Timeout | undefined;
+      // Set once the request exists; the deadline covers the whole attempt from here.
+      let abort: (err: Error) => void = () => undefined;
+      const timer = setTimeout(() => abort(new Error(`timeout after ${opts.timeoutMs} ms`)), opts.timeoutMs);
       const done = (r: Omit<WebhookResponse, 'latencyMs'>) => {
         clearTimeout(timer);
         resolve({ ...r, latencyMs: Date.now() - started });
@@ -77,9 +79,7 @@ export function createWebhookTransport(opts: WebhookTransportOptions): WebhookTr
         lookup,
         headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
       });
-      timer = setTimeout(() => {
-        req.destroy(new Error(`timeout after ${opts.timeoutMs} ms`));
-      }, opts.timeoutMs);
+      abort = (err) => req.destroy(err);
       req.on('error', (err) => done({ error: err.message }));
       req.on('response', (res) => {
         const chunks: Buffer[] = [];

@@ -56,7 +56,11 @@ describe('users service', () => {
     expect(user.version).toBe(1);
     expect(await getUser(ctx, user.id)).toEqual(user);
     // The user first, then one role.assigned per role (the change feed's order).
-    expect((await auditFor(user.id)).map((a) => a.action)).toEqual(['user.created', 'role.assigned', 'role.assigned']);
+    expect((await auditFor(user.id)).map((a) => a.action)).toEqual([
+      'user.created',
+      'role.assigned',
+      'role.assigned',
+    ]);
   });
 
   it('rejects a userName that differs only in case, and keeps one row', async () => {

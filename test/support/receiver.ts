@@ -23,7 +23,17 @@ export interface Receiver {
 }
 
 export async function startReceiver(): Promise<Receiver> {
-  let server: Server;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const r = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      receiver.received.push(r);
+      const a = receiver.answer(r);
+      res.writeHead(a.status, a.headers ?? {});
+      res.end(a.body ?? '');
+    });
+  });
   const receiver: Receiver = {
     url: '',
     port: 0,
@@ -35,17 +45,6 @@ export async function startReceiver(): Promise<Receiver> {
         server.close(() => resolve());
       }),
   };
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const r = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
-      receiver.received.push(r);
-      const a = receiver.answer(r);
-      res.writeHead(a.status, a.headers ?? {});
-      res.end(a.body ?? '');
-    });
-  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   receiver.port = (server.address() as AddressInfo).port;
   receiver.url = `http://127.0.0.1:${receiver.port}/hook`;
