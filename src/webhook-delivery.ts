@@ -38,6 +38,7 @@ export async function startWebhookDelivery(
   const notices = listenForNotices({
     url: databaseUrl,
     channel: CHANGES_CHANNEL,
+    applicationName: 'checkproof-directory-webhooks',
     onNotice: () => dispatcher.wake(),
     // Notices may have been missed while the channel was down: look once it is back.
     onListening: (on) => on && dispatcher.wake(),

@@ -18,6 +18,8 @@ export interface ListenOptions {
   log: NotificationLog;
   /** First reconnect delay; doubles up to 30 s. */
   retryMs?: number;
+  /** The connection's application_name (pg_stat_activity), to tell listeners apart. */
+  applicationName?: string;
 }
 
 /**
@@ -52,7 +54,10 @@ export function listenForNotices(opts: ListenOptions): NotificationListener {
 
   const connect = () => {
     if (closed) return;
-    const c = new Client({ connectionString: url, application_name: 'checkproof-directory-listener' });
+    const c = new Client({
+      connectionString: url,
+      application_name: opts.applicationName ?? 'checkproof-directory-listener',
+    });
     client = c;
     c.on('error', lost);
     c.on('end', () => {
