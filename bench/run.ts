@@ -1,4 +1,5 @@
 import { runActivityBench } from './activity';
+import { runWebhookBench } from './webhooks';
 import { fastFetch } from './http-client';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -277,6 +278,7 @@ async function runAll(url: string, adminToken: string, pool: Pool, dbUrl: string
   console.log(table([...raw, ...results]));
   await runGraphql(url, adminToken, dbUrl);
   await runActivityBench({ url, adminToken, databaseUrl: dbUrl, log: (l) => console.log(l) });
+  await runWebhookBench({ url, adminToken, log: (l) => console.log(l) });
 }
 
 async function seedUsers(pool: Pool, tenantId: string, n: number): Promise<void> {

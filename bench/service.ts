@@ -38,6 +38,8 @@ export async function startService(databaseUrl: string): Promise<RunningService>
       ADMIN_TOKEN: adminToken,
       LOG_LEVEL: 'warn',
       DB_POOL_MAX: '20',
+      // The webhook bench's receiver listens on 127.0.0.1.
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

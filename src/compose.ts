@@ -32,6 +32,7 @@ import { graphqlCode } from './graphql/errors';
 import { createChangeHub, CHANGES_CHANNEL } from './domain/changes/change.hub';
 import { startChangeRetention } from './domain/changes/change.retention';
 import { createSubscriptionServer, type SubscriptionServer } from './http/subscriptions';
+import { startWebhookDelivery } from './webhook-delivery';
 
 /** A request refused before either transport saw it (admission), in that transport's shape. */
 function answerRejection(ctx: Context, err: DomainError): void {
@@ -121,6 +122,10 @@ export async function buildService(input: ComposeInput): Promise<Service> {
     await revocations.close();
     await availability.stop();
   });
+  if (config.webhooks.dispatch) {
+    const webhooks = await startWebhookDelivery(config, log, orm.config.get('clientUrl') ?? '');
+    input.shutdownHooks?.push(() => webhooks.stop());
+  }
   const schema = await createSchema();
   const graphqlServer = createGraphQLServer(schema, {
     introspection: config.graphql.introspection,
@@ -201,6 +206,7 @@ export async function buildService(input: ComposeInput): Promise<Service> {
       adminToken: config.adminToken,
       publicUrl: config.publicUrl,
       ide: config.graphql.ide,
+      allowPrivateWebhookTargets: config.webhooks.allowPrivateTargets,
       onIdeMissing: () =>
         log.warn('GRAPHQL_IDE is on but src/graphql/ide/assets was not found; IDE not served'),
     }),

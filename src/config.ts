@@ -59,6 +59,16 @@ const schema = z.object({
   METRICS: booleanString.default(true),
   METRICS_TENANT_LABELS: booleanString.default(false),
   WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default(1),
+  WEBHOOK_DISPATCHER: booleanString.default(true),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanString.default(false),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(10000),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(5000),
+  WEBHOOK_RETRY_DELAYS_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be comma-separated milliseconds')
+    .transform((v) => v.split(',').map(Number))
+    .optional(),
 });
 
 export interface Config {
@@ -133,6 +143,20 @@ export interface Config {
   readonly metrics: { readonly enabled: boolean; readonly tenantLabels: boolean };
   /** HTTP worker processes (node:cluster); the service keeps no state in memory that needs sharing. */
   readonly workers: number;
+  readonly webhooks: {
+    /** This process runs a dispatcher (every worker does by default). */
+    readonly dispatch: boolean;
+    /** Webhooks may reach loopback, private and link-local addresses (tests and labs only). */
+    readonly allowPrivateTargets: boolean;
+    /** One attempt's deadline: connect, send, response head and excerpt. */
+    readonly timeoutMs: number;
+    /** Attempts in flight at once per process. */
+    readonly concurrency: number;
+    /** Look for work this often without a notice. */
+    readonly pollMs: number;
+    /** Waits before each retry; the Standard Webhooks schedule to ~3 days unless set (tests). */
+    readonly retryDelaysMs: readonly number[] | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -215,5 +239,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     metrics: Object.freeze({ enabled: e.METRICS, tenantLabels: e.METRICS_TENANT_LABELS }),
     workers: e.WORKERS === 'auto' ? availableParallelism() : e.WORKERS,
+    webhooks: Object.freeze({
+      dispatch: e.WEBHOOK_DISPATCHER,
+      allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      pollMs: e.WEBHOOK_POLL_MS,
+      retryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS ? Object.freeze(e.WEBHOOK_RETRY_DELAYS_MS) : undefined,
+    }),
   });
 }

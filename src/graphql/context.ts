@@ -28,6 +28,8 @@ export interface GraphQLContext {
    * tests that build no admission), shared with large SCIM pages.
    */
   enterExpensive?: () => Promise<() => void>;
+  /** Where webhooks may point (WEBHOOK_ALLOW_PRIVATE_TARGETS); private targets are refused without it. */
+  webhookTargets?: { allowPrivate: boolean };
   /** The process's change-feed wake-ups; present on WebSocket connections (subscriptions). */
   changeHub?: ChangeHub;
 }

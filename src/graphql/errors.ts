@@ -17,6 +17,7 @@ export function graphqlCode(code: DomainErrorCode): string {
     case 'GROUP_NOT_FOUND':
     case 'ROLE_NOT_FOUND':
     case 'CREDENTIAL_NOT_FOUND':
+    case 'WEBHOOK_NOT_FOUND':
       return 'NOT_FOUND';
     case 'INVALID_INPUT':
     case 'INVALID_FILTER':

@@ -18,6 +18,8 @@ import { TenantResolver } from './tenants/tenant.resolver';
 import { UserMutationResolver } from './users/user.mutations';
 import { UserAuditResolver } from './users/user-audit.resolver';
 import { UserResolver } from './users/user.resolver';
+import { WebhookDeliveryResolver } from './webhooks/webhook-delivery.resolver';
+import { WebhookResolver } from './webhooks/webhook.resolver';
 
 /** Every resolver class of the schema. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's own resolver list type
@@ -41,4 +43,6 @@ export const resolvers: NonEmptyArray<Function> = [
   DeletedResolver,
   MassDeprovisioningResolver,
   ChangeResolver,
+  WebhookResolver,
+  WebhookDeliveryResolver,
 ];

@@ -24,6 +24,8 @@ export interface GraphQLMountOptions {
   ide?: boolean;
   /** Told when the IDE is enabled but its files cannot be found. */
   onIdeMissing?: () => void;
+  /** WEBHOOK_ALLOW_PRIVATE_TARGETS, for checking webhook URLs (refused when absent). */
+  allowPrivateWebhookTargets?: boolean;
 }
 
 /**
@@ -77,6 +79,7 @@ export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.
           session: sessionCookie(ctx, opts.publicUrl),
           ...(actingTenantId ? { actingTenantId } : {}),
           loaders: new Map(),
+          webhookTargets: { allowPrivate: opts.allowPrivateWebhookTargets === true },
           ...(state.enterExpensive ? { enterExpensive: state.enterExpensive } : {}),
         };
         contexts.set(ctx, context);

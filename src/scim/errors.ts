@@ -12,6 +12,7 @@ export function domainToScim(err: DomainError): ScimError {
     case 'GROUP_NOT_FOUND':
     case 'ROLE_NOT_FOUND':
     case 'CREDENTIAL_NOT_FOUND':
+    case 'WEBHOOK_NOT_FOUND':
       return new ScimError(404, undefined, message);
     case 'USER_NAME_TAKEN':
     case 'GROUP_NAME_TAKEN':

@@ -36,6 +36,9 @@ describe('migrations', () => {
       'tenant',
       'user_deprovisioning',
       'user_role',
+      'webhook_attempt',
+      'webhook_delivery',
+      'webhook_endpoint',
     ]);
   });
 
@@ -45,7 +48,7 @@ describe('migrations', () => {
     expect(await tables()).toEqual([]);
     const applied = await migrateUp(db.orm);
     expect(applied).toEqual(migrationsList.map((m) => m.name));
-    expect(await tables()).toHaveLength(16);
+    expect(await tables()).toHaveLength(19);
   });
 
   it('apply nothing when the database is up to date', async () => {

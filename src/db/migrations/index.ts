@@ -8,6 +8,7 @@ import { Migration20261207020000_provisioning_activity } from './Migration202612
 import { Migration20261207030000_change_feed } from './Migration20261207030000_change_feed';
 import { Migration20261207040000_membership_history } from './Migration20261207040000_membership_history';
 import { Migration20261207050000_restorable_deletes } from './Migration20261207050000_restorable_deletes';
+import { Migration20261208010000_webhooks } from './Migration20261208010000_webhooks';
 
 /** Every migration, in order. Add new ones here. */
 export const migrationsList: MigrationObject[] = [
@@ -29,4 +30,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207030000_change_feed', class: Migration20261207030000_change_feed },
   { name: 'Migration20261207040000_membership_history', class: Migration20261207040000_membership_history },
   { name: 'Migration20261207050000_restorable_deletes', class: Migration20261207050000_restorable_deletes },
+  { name: 'Migration20261208010000_webhooks', class: Migration20261208010000_webhooks },
 ];

@@ -1,7 +1,8 @@
 import type { OperatorContext } from '../context';
 import { pgArray, sql, type SqlFragment } from '../sql';
 
-export type ResourceType = 'Tenant' | 'User' | 'Group' | 'Role' | 'Credential' | 'SetupLink';
+export type ResourceType =
+  'Tenant' | 'User' | 'Group' | 'Role' | 'Credential' | 'SetupLink' | 'WebhookEndpoint';
 
 export interface AuditEntry {
   tenantId: string | null;

@@ -41,7 +41,8 @@ function conditions(ctx: DirectoryContext, filter: ChangeFilter): SqlFragment {
 
 type Row = Record<string, unknown>;
 
-function toChange(r: Row): ChangeRecord {
+/** A change event from an audit_event row (the columns listChanges selects). */
+export function toChange(r: Row): ChangeRecord {
   const actor = String(r.actor);
   const colon = actor.indexOf(':');
   const pos = { txid: String(r.txid), id: String(r.id) };
