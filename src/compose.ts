@@ -29,6 +29,7 @@ import { retryAfterOf, type DomainError } from './domain/errors';
 import { domainToScim } from './scim/errors';
 import { sendScimError } from './scim/http/respond';
 import { graphqlCode } from './graphql/errors';
+import { createChangeAnnouncer } from './domain/changes/change.announce';
 import { createChangeHub, CHANGES_CHANNEL } from './domain/changes/change.hub';
 import { startChangeRetention } from './domain/changes/change.retention';
 import { createSubscriptionServer, type SubscriptionServer } from './http/subscriptions';
@@ -101,8 +102,8 @@ export async function buildService(input: ComposeInput): Promise<Service> {
     log,
   });
   const unsubscribe = onCredentialRevoked((id) => credentials.evict(id));
-  // Change-feed followers (subscriptions) wake on the notice each event-writing transaction sends
-  // on commit, whichever process wrote it; when the channel comes back after a loss, all look.
+  // Change-feed followers (subscriptions) wake on the notice sent after each request that wrote
+  // events, whichever process served it; when the channel comes back after a loss, all look.
   const changeHub = createChangeHub();
   const changeNotices = listenForNotices({
     url: orm.config.get('clientUrl') ?? '',
@@ -115,8 +116,10 @@ export async function buildService(input: ComposeInput): Promise<Service> {
     log,
   });
   const changeRetention = startChangeRetention(session, config.changes.retentionDays, log);
+  const changeAnnouncer = createChangeAnnouncer(session, log);
   input.shutdownHooks?.push(async () => {
     unsubscribe();
+    await changeAnnouncer.stop();
     await changeRetention.stop();
     await changeNotices.close();
     await revocations.close();
@@ -186,6 +189,7 @@ export async function buildService(input: ComposeInput): Promise<Service> {
     log,
     session,
     isShuttingDown,
+    announceChanges: (tenantIds) => changeAnnouncer.announce(tenantIds),
     admission: admission.middleware,
     ...(config.metrics.enabled ? { metrics } : {}),
     routers: [

@@ -22,6 +22,12 @@ export interface OperatorContext {
   readonly em: EntityManager;
   readonly requestId: string;
   readonly log: DomainLogger;
+  /**
+   * Told the tenant of every change event the context's writes record (auditInsert), so the
+   * transport can announce the tenant's new events once the request's transactions have committed.
+   * Absent for background work; followers also poll, so an unannounced event is still read.
+   */
+  readonly noteChange?: (tenantId: string) => void;
 }
 
 /** A request's context inside one tenant. Every domain service takes it first. */

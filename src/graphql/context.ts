@@ -30,6 +30,8 @@ export interface GraphQLContext {
   enterExpensive?: () => Promise<() => void>;
   /** Where webhooks may point (WEBHOOK_ALLOW_PRIVATE_TARGETS); private targets are refused without it. */
   webhookTargets?: { allowPrivate: boolean };
+  /** Notes a tenant whose change feed the operation wrote to (announced after the request). */
+  noteChange?: (tenantId: string) => void;
   /** The process's change-feed wake-ups; present on WebSocket connections (subscriptions). */
   changeHub?: ChangeHub;
 }
@@ -52,13 +54,20 @@ export function operatorCtx(ctx: GraphQLContext): OperatorContext {
     em: ctx.em,
     requestId: ctx.requestId,
     log: ctx.log,
+    ...(ctx.noteChange ? { noteChange: ctx.noteChange } : {}),
   };
 }
 
 /** A domain context inside the caller's tenant; the tenant always comes from the credential. */
 export function tenantCtx(ctx: GraphQLContext): DirectoryContext {
   const p = principalOf(ctx);
-  const base = { em: ctx.em, requestId: ctx.requestId, log: ctx.log, warnings: [] };
+  const base = {
+    em: ctx.em,
+    requestId: ctx.requestId,
+    log: ctx.log,
+    warnings: [],
+    ...(ctx.noteChange ? { noteChange: ctx.noteChange } : {}),
+  };
   if (p.kind === 'operator') {
     if (ctx.actingTenantId)
       return {

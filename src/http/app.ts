@@ -15,6 +15,8 @@ export interface AppParts {
   /** The database session every request uses (see DbSession). */
   session: DbSession;
   isShuttingDown: () => boolean;
+  /** Announces tenants whose change feed a request wrote to, after it (LISTEN/NOTIFY fan-out). */
+  announceChanges?: (tenantIds: Iterable<string>) => void;
   /** Admission control for the façades (health probes and /metrics bypass it). */
   admission?: Koa.Middleware<RequestState>;
   /** Served at /metrics and fed by every request; omitted when metrics are off. */
@@ -30,7 +32,7 @@ export function createApp(parts: AppParts): Koa<RequestState> {
   app.proxy = true;
   app.silent = true;
   if (parts.metrics) app.use(parts.metrics.middleware);
-  app.use(requestContext(parts.log, parts.session, parts.isShuttingDown));
+  app.use(requestContext(parts.log, parts.session, parts.isShuttingDown, parts.announceChanges));
   // Admins paste Provisioning URLs with a trailing slash; Entra then requests …/<tenant>//Users.
   app.use(async (ctx, next) => {
     if (ctx.path.includes('//')) ctx.path = ctx.path.replace(/\/{2,}/g, '/');

@@ -81,6 +81,7 @@ export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.
           loaders: new Map(),
           webhookTargets: { allowPrivate: opts.allowPrivateWebhookTargets === true },
           ...(state.enterExpensive ? { enterExpensive: state.enterExpensive } : {}),
+          ...(state.noteChange ? { noteChange: state.noteChange } : {}),
         };
         contexts.set(ctx, context);
         return context;

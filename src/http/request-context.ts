@@ -12,6 +12,11 @@ class State implements RequestState {
   tenantId: string | undefined;
   errorReason: string | undefined;
   enterExpensive: (() => Promise<() => void>) | undefined;
+  /** Tenants whose change feed the request wrote to; made on the first write. */
+  changed: Set<string> | undefined;
+  readonly noteChange = (tenantId: string): void => {
+    (this.changed ??= new Set()).add(tenantId);
+  };
   constructor(
     readonly requestId: string,
     readonly em: DbSession,
@@ -32,16 +37,20 @@ export function requestContext(
   log: Logger,
   em: DbSession,
   isShuttingDown: () => boolean = () => false,
+  announceChanges?: (tenantIds: Iterable<string>) => void,
 ): Middleware<RequestState> {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
     const incoming = ctx.get('x-request-id');
     const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    ctx.state = new State(requestId, em, log);
+    const state = new State(requestId, em, log);
+    ctx.state = state;
     ctx.set('X-Request-Id', requestId);
     try {
       await next();
     } finally {
+      // The request's writes have committed (or failed): wake the tenants' change followers.
+      if (state.changed && announceChanges) announceChanges(state.changed);
       if (isShuttingDown()) ctx.set('Connection', 'close');
       const status = ctx.status;
       // 500 is ours to fix; 503/429 are load or an outage; a 4xx is the client's (reason logged).

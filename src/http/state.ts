@@ -13,4 +13,6 @@ export interface RequestState {
   enterExpensive?: () => Promise<() => void>;
   /** Why the request failed, for 4xx and 5xx answers (logged on the request line, never secrets). */
   errorReason?: string;
+  /** Notes a tenant whose change feed this request wrote to (announced when the request ends). */
+  noteChange?: (tenantId: string) => void;
 }

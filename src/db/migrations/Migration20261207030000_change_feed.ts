@@ -5,9 +5,9 @@ import { Migration } from '@mikro-orm/migrations';
  * transaction that wrote it (`txid`), the subject's state after the change (`data`), what changed
  * (`changes`, old → new) and the acting credential's name. Readers page by (txid, id) and see only
  * events below the snapshot's xmin, so a transaction that commits late cannot slip an event in
- * behind a reader's cursor. A statement-level trigger announces each tenant that got events on
- * `cpd_changes` (sent on commit; equal payloads in a transaction are sent once), so subscribers in
- * every process wake without polling.
+ * behind a reader's cursor. No trigger announces new events: a NOTIFY inside the writing
+ * transaction serialises concurrent commits on PostgreSQL's notify-queue lock (it halved write
+ * throughput); the process announces a request's tenants after it instead (change.announce.ts).
  *
  * Indexes: (tenant_id, txid, id) is the feed's keyset; (tenant_id, resource_id, txid, id) serves
  * the subject filter and a resource's recent events; created_at serves the retention purge. They
@@ -27,20 +27,9 @@ export class Migration20261207030000_change_feed extends Migration {
     this.addSql(`create index "audit_event_created_index" on "audit_event" ("created_at");`);
     this.addSql(`drop index if exists "audit_event_tenant_created_index";`);
     this.addSql(`drop index if exists "audit_event_resource_index";`);
-    this.addSql(`create function "cp_audit_event_notify"() returns trigger language plpgsql as $$
-      begin
-        perform pg_notify('cpd_changes', t.tenant_id::text)
-          from (select distinct tenant_id from new_events where tenant_id is not null) t;
-        return null;
-      end
-    $$;`);
-    this.addSql(`create trigger "audit_event_notify" after insert on "audit_event"
-      referencing new table as new_events for each statement execute function "cp_audit_event_notify"();`);
   }
 
   override async down(): Promise<void> {
-    this.addSql(`drop trigger if exists "audit_event_notify" on "audit_event";`);
-    this.addSql(`drop function if exists "cp_audit_event_notify"();`);
     this.addSql(
       `create index "audit_event_tenant_created_index" on "audit_event" ("tenant_id", "created_at");`,
     );

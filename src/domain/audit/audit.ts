@@ -37,5 +37,6 @@ export function auditInsert(
   entry: AuditEntry,
   from: SqlFragment = sql.empty,
 ): SqlFragment {
+  if (entry.tenantId) ctx.noteChange?.(entry.tenantId);
   return sql`insert into audit_event (tenant_id, actor, actor_name, action, resource_type, resource_id, changed_fields, request_id, data, changes) select ${entry.tenantId}::uuid, ${`${ctx.actor.kind}:${ctx.actor.id}`}, ${ctx.actor.name ?? null}, ${entry.action}, ${entry.resourceType}, ${entry.resourceId}::text, ${pgArray(entry.changedFields)}::text[], ${ctx.requestId}, ${entry.data ?? NULL_JSONB}, ${entry.changes ?? NULL_JSONB} ${from}`;
 }

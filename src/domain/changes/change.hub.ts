@@ -1,6 +1,6 @@
 /**
- * The process's wake-up board for change-feed followers: src/db listens for the notices each
- * event-writing transaction sends on commit (NOTIFY cpd_changes, payload the tenant id) and calls
+ * The process's wake-up board for change-feed followers: src/db listens for the notices sent after
+ * each request that wrote events (NOTIFY cpd_changes, payload the tenant id; change.announce.ts) and calls
  * wake(); followers of that tenant then read from their own cursors. A notice carries no events,
  * so a lost one costs only latency (followers also look every few seconds).
  */

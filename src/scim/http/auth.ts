@@ -43,6 +43,7 @@ export function scimAuth(
         requestId: ctx.state.requestId,
         log: ctx.state.log,
         warnings: [],
+        ...(ctx.state.noteChange ? { noteChange: ctx.state.noteChange } : {}),
       },
       baseUrl: `${settings.publicUrl}/scim/v2/${credential.tenantId}`,
       credentialId: credential.id,
