@@ -82,6 +82,31 @@ async function endpoint(ctx: DirectoryContext, url = receiver.url, eventTypes?: 
 const bodyOf = (r: Received) => JSON.parse(r.body) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test convenience
 
 describe('webhook delivery', () => {
+  it('sends only what commits after the endpoint is made, though an open transaction holds the horizon back', async () => {
+    const { ctx } = await buildTenant(db);
+    // Another session's open transaction keeps the feed's horizon (xmin) before what follows.
+    const holder = db.orm.em.getConnection();
+    const client = await (
+      holder.getKnex().client as { acquireConnection(): Promise<unknown> }
+    ).acquireConnection();
+    const raw = client as { query(text: string): Promise<unknown> };
+    await raw.query('begin');
+    await raw.query('select pg_current_xact_id()');
+    try {
+      await buildUser(ctx, { userName: 'before@example.com' });
+      await endpoint(ctx);
+      await dispatcher();
+      const after = await buildUser(ctx, { userName: 'after@example.com' });
+      await raw.query('commit');
+      await until('the event arrives', () => receiver.received.length >= 1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(receiver.received.map((r) => bodyOf(r).subject.id)).toEqual([after.id]);
+    } finally {
+      await raw.query('rollback').catch(() => undefined);
+      (holder.getKnex().client as { releaseConnection(c: unknown): void }).releaseConnection(client);
+    }
+  });
+
   it('signs each event per Standard Webhooks, with the feed event as the body', async () => {
     const { ctx } = await buildTenant(db);
     const { secret } = await endpoint(ctx);

@@ -29,6 +29,7 @@ export class Migration20261208010000_webhooks extends Migration {
       "previous_secret_until" timestamptz null,
       "cursor_txid" xid8 not null,
       "cursor_id" bigint not null default 0,
+      "since_snapshot" pg_snapshot null,
       "failing_since" timestamptz null,
       "last_success_at" timestamptz null,
       "last_failure_at" timestamptz null,

@@ -36,12 +36,12 @@ export async function fanOut(
   const [row] = await query<{ queued: number; endpoints: number; advanced: number; full: number }>(
     em,
     sql`with ep as (
-        select w.id, w.tenant_id, w.event_types, w.cursor_txid, w.cursor_id from webhook_endpoint w
+        select w.id, w.tenant_id, w.event_types, w.cursor_txid, w.cursor_id, w.since_snapshot from webhook_endpoint w
         where w.enabled and exists (select 1 from audit_event e where e.tenant_id = w.tenant_id
           and (e.txid, e.id) > (w.cursor_txid, w.cursor_id))
         limit ${opts.endpoints} for update of w skip locked),
       ev as (
-        select ep.id as endpoint_id, ep.tenant_id, ep.event_types, e.id, e.txid, e.action, e.resource_type, e.resource_id,
+        select ep.id as endpoint_id, ep.tenant_id, ep.event_types, ep.since_snapshot, e.id, e.txid, e.action, e.resource_type, e.resource_id,
           row_number() over (partition by ep.id order by e.txid desc, e.id desc) as back,
           count(*) over (partition by ep.id) as n
         from ep cross join lateral (
@@ -52,7 +52,11 @@ export async function fanOut(
       ins as (
         insert into webhook_delivery (tenant_id, endpoint_id, message_id, event_id, event_type, subject_key)
         select tenant_id, endpoint_id, 'evt_' || id, id, action, resource_type || ':' || resource_id from ev
-        where cardinality(event_types) = 0 or action = any(event_types)
+        where (cardinality(event_types) = 0 or action = any(event_types))
+          -- The cursor starts at the horizon, which an old open transaction anywhere in the cluster
+          -- can hold back: events already committed when the endpoint was made (or re-enabled) are
+          -- passed over, not sent.
+          and (since_snapshot is null or not pg_visible_in_snapshot(txid, since_snapshot))
         order by endpoint_id, txid, id
         returning 1),
       adv as (

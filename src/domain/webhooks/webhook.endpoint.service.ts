@@ -107,9 +107,9 @@ export async function createWebhookEndpoint(
   const rows = await query(
     ctx.em,
     sql`insert into webhook_endpoint (id, tenant_id, url, description, event_types, enabled, secret, cursor_txid,
-        disabled_at, disabled_reason)
+        since_snapshot, disabled_at, disabled_reason)
       select ${id}, ${ctx.tenantId}, ${input.url}, ${input.description ?? ''}, ${pgArray(input.eventTypes ?? [])}::text[],
-        ${enabled}, ${secret}, pg_snapshot_xmin(pg_current_snapshot()),
+        ${enabled}, ${secret}, pg_snapshot_xmin(pg_current_snapshot()), pg_current_snapshot(),
         ${enabled ? null : new Date()}::timestamptz, ${enabled ? null : 'manual'}
       where (select count(*) from webhook_endpoint where tenant_id = ${ctx.tenantId}) < ${MAX_ENDPOINTS_PER_TENANT}
       returning id`,
@@ -141,7 +141,8 @@ export async function updateWebhookEndpoint(
   if (input.enabled === true)
     sets.push(sql`enabled = true, disabled_at = null, disabled_reason = null, failing_since = null,
       cursor_txid = case when w.enabled then w.cursor_txid else pg_snapshot_xmin(pg_current_snapshot()) end,
-      cursor_id = case when w.enabled then w.cursor_id else 0 end`);
+      cursor_id = case when w.enabled then w.cursor_id else 0 end,
+      since_snapshot = case when w.enabled then w.since_snapshot else pg_current_snapshot() end`);
   if (input.enabled === false)
     sets.push(sql`enabled = false, disabled_at = coalesce(w.disabled_at, now()),
       disabled_reason = coalesce(w.disabled_reason, 'manual')`);
