@@ -19,6 +19,16 @@ export type CreateTenantInput = {
   slug: string;
 };
 
+export type CreateWebhookEndpointInput = {
+  description?: string | null | undefined;
+  /** Default true. */
+  enabled?: boolean | null | undefined;
+  /** Event types to send (e.g. user.created, group.member_added); omitted or empty: every type. */
+  eventTypes?: Array<string> | null | undefined;
+  /** An https (or http) URL; loopback, private and link-local targets are refused. */
+  url: string;
+};
+
 /** A time range; all given bounds must hold. */
 export type DateTimeFilter = {
   /** Strictly after. */
@@ -154,6 +164,15 @@ export type TenantHealth =
   /** More than 2 % and at most 20 % failed. */
   | 'WARNING';
 
+/** Fields left out stay as they are. */
+export type UpdateWebhookEndpointInput = {
+  description?: string | null | undefined;
+  /** false stops deliveries and cancels pending ones; true starts again from now (send missed events with redeliverWebhooks). */
+  enabled?: boolean | null | undefined;
+  eventTypes?: Array<string> | null | undefined;
+  url?: string | null | undefined;
+};
+
 /** Typed user filter: every given field must hold. It compiles to the same filter language as scimFilter. */
 export type UserFilter = {
   active?: boolean | null | undefined;
@@ -189,6 +208,33 @@ export type UserFilter = {
   updatedAt?: DateTimeFilter | null | undefined;
   userName?: StringFilter | null | undefined;
 };
+
+export type WebhookDeliveryState =
+  /** Not sent: the endpoint was disabled first. */
+  | 'CANCELLED'
+  /** The receiver answered 2xx. */
+  | 'DELIVERED'
+  /** Every attempt failed (or the receiver answered 410); redeliver it to try again. */
+  | 'FAILED'
+  /** Waiting for its first attempt or a retry (or behind an earlier event of its subject). */
+  | 'PENDING';
+
+export type WebhookDisabledReason =
+  /** Every attempt failed for 3 days. */
+  | 'FAILING'
+  /** The receiver answered 410 Gone. */
+  | 'GONE'
+  /** An administrator disabled it. */
+  | 'MANUAL';
+
+/** How an endpoint is doing. */
+export type WebhookEndpointStatus =
+  /** Enabled, and its last attempt succeeded (or none was made yet). */
+  | 'ACTIVE'
+  /** Receives nothing (see disabledReason) until enabled again. */
+  | 'DISABLED'
+  /** Enabled, but every attempt since failingSince failed; disabled after 3 days. */
+  | 'FAILING';
 
 export type ActivityQueryVariables = Exact<{
   first: number;
@@ -526,6 +572,258 @@ export type CreateSetupLinkMutationVariables = Exact<{
 
 export type CreateSetupLinkMutation = { createSetupLink: { url: string; expiresAt: string } };
 
+export type WebhookEndpointFieldsFragment = {
+  id: string;
+  url: string;
+  description: string;
+  eventTypes: Array<string>;
+  enabled: boolean;
+  status: WebhookEndpointStatus;
+  disabledAt: string | null;
+  disabledReason: WebhookDisabledReason | null;
+  failingSince: string | null;
+  lastSuccessAt: string | null;
+  lastFailureAt: string | null;
+  pendingDeliveries: number;
+  previousSecretUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type WebhookEndpointsQueryVariables = Exact<{ [key: string]: never }>;
+
+export type WebhookEndpointsQuery = {
+  webhookEndpoints: Array<{
+    id: string;
+    url: string;
+    description: string;
+    eventTypes: Array<string>;
+    enabled: boolean;
+    status: WebhookEndpointStatus;
+    disabledAt: string | null;
+    disabledReason: WebhookDisabledReason | null;
+    failingSince: string | null;
+    lastSuccessAt: string | null;
+    lastFailureAt: string | null;
+    pendingDeliveries: number;
+    previousSecretUntil: string | null;
+    createdAt: string;
+    updatedAt: string;
+  }>;
+};
+
+export type WebhookEndpointQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type WebhookEndpointQuery = {
+  webhookEndpoint: {
+    id: string;
+    url: string;
+    description: string;
+    eventTypes: Array<string>;
+    enabled: boolean;
+    status: WebhookEndpointStatus;
+    disabledAt: string | null;
+    disabledReason: WebhookDisabledReason | null;
+    failingSince: string | null;
+    lastSuccessAt: string | null;
+    lastFailureAt: string | null;
+    pendingDeliveries: number;
+    previousSecretUntil: string | null;
+    createdAt: string;
+    updatedAt: string;
+  };
+};
+
+export type WebhookDeliveriesQueryVariables = Exact<{
+  endpointId: string | number;
+  first: number;
+  after?: string | null | undefined;
+  state?: WebhookDeliveryState | null | undefined;
+}>;
+
+export type WebhookDeliveriesQuery = {
+  webhookDeliveries: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: Array<{
+      node: {
+        id: string;
+        messageId: string;
+        eventType: string;
+        subjectKey: string;
+        state: WebhookDeliveryState;
+        attemptCount: number;
+        lastStatus: number | null;
+        lastError: string | null;
+        nextAttemptAt: string | null;
+        finishedAt: string | null;
+        createdAt: string;
+        redeliveryOf: string | null;
+        attempts: Array<{
+          id: string;
+          attemptedAt: string;
+          status: number | null;
+          latencyMs: number;
+          error: string | null;
+          responseExcerpt: string | null;
+        }>;
+      };
+    }>;
+  };
+};
+
+export type WebhookDeliveryQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type WebhookDeliveryQuery = {
+  webhookDelivery: {
+    id: string;
+    messageId: string;
+    eventType: string;
+    subjectKey: string;
+    state: WebhookDeliveryState;
+    attemptCount: number;
+    lastStatus: number | null;
+    lastError: string | null;
+    nextAttemptAt: string | null;
+    finishedAt: string | null;
+    createdAt: string;
+    redeliveryOf: string | null;
+    attempts: Array<{
+      id: string;
+      attemptedAt: string;
+      status: number | null;
+      latencyMs: number;
+      error: string | null;
+      responseExcerpt: string | null;
+    }>;
+  };
+};
+
+export type WebhookDeliveryFieldsFragment = {
+  id: string;
+  messageId: string;
+  eventType: string;
+  subjectKey: string;
+  state: WebhookDeliveryState;
+  attemptCount: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  finishedAt: string | null;
+  createdAt: string;
+  redeliveryOf: string | null;
+  attempts: Array<{
+    id: string;
+    attemptedAt: string;
+    status: number | null;
+    latencyMs: number;
+    error: string | null;
+    responseExcerpt: string | null;
+  }>;
+};
+
+export type CreateWebhookEndpointMutationVariables = Exact<{
+  input: CreateWebhookEndpointInput;
+}>;
+
+export type CreateWebhookEndpointMutation = {
+  createWebhookEndpoint: {
+    secret: string;
+    endpoint: {
+      id: string;
+      url: string;
+      description: string;
+      eventTypes: Array<string>;
+      enabled: boolean;
+      status: WebhookEndpointStatus;
+      disabledAt: string | null;
+      disabledReason: WebhookDisabledReason | null;
+      failingSince: string | null;
+      lastSuccessAt: string | null;
+      lastFailureAt: string | null;
+      pendingDeliveries: number;
+      previousSecretUntil: string | null;
+      createdAt: string;
+      updatedAt: string;
+    };
+  };
+};
+
+export type UpdateWebhookEndpointMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateWebhookEndpointInput;
+}>;
+
+export type UpdateWebhookEndpointMutation = {
+  updateWebhookEndpoint: {
+    id: string;
+    url: string;
+    description: string;
+    eventTypes: Array<string>;
+    enabled: boolean;
+    status: WebhookEndpointStatus;
+    disabledAt: string | null;
+    disabledReason: WebhookDisabledReason | null;
+    failingSince: string | null;
+    lastSuccessAt: string | null;
+    lastFailureAt: string | null;
+    pendingDeliveries: number;
+    previousSecretUntil: string | null;
+    createdAt: string;
+    updatedAt: string;
+  };
+};
+
+export type DeleteWebhookEndpointMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type DeleteWebhookEndpointMutation = { deleteWebhookEndpoint: { id: string } };
+
+export type RotateWebhookSecretMutationVariables = Exact<{
+  id: string | number;
+  overlapHours: number;
+}>;
+
+export type RotateWebhookSecretMutation = {
+  rotateWebhookSecret: {
+    secret: string;
+    endpoint: {
+      id: string;
+      url: string;
+      description: string;
+      eventTypes: Array<string>;
+      enabled: boolean;
+      status: WebhookEndpointStatus;
+      disabledAt: string | null;
+      disabledReason: WebhookDisabledReason | null;
+      failingSince: string | null;
+      lastSuccessAt: string | null;
+      lastFailureAt: string | null;
+      pendingDeliveries: number;
+      previousSecretUntil: string | null;
+      createdAt: string;
+      updatedAt: string;
+    };
+  };
+};
+
+export type SendTestWebhookMutationVariables = Exact<{
+  endpointId: string | number;
+}>;
+
+export type SendTestWebhookMutation = { sendTestWebhook: { id: string } };
+
+export type RedeliverWebhookMutationVariables = Exact<{
+  deliveryId: string | number;
+}>;
+
+export type RedeliverWebhookMutation = { redeliverWebhook: { id: string } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -559,6 +857,55 @@ export const HealthFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: 'Health' },
 ) as unknown as TypedDocumentString<HealthFragment, unknown>;
+export const WebhookEndpointFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  status
+  disabledAt
+  disabledReason
+  failingSince
+  lastSuccessAt
+  lastFailureAt
+  pendingDeliveries
+  previousSecretUntil
+  createdAt
+  updatedAt
+}
+    `,
+  { fragmentName: 'WebhookEndpointFields' },
+) as unknown as TypedDocumentString<WebhookEndpointFieldsFragment, unknown>;
+export const WebhookDeliveryFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  messageId
+  eventType
+  subjectKey
+  state
+  attemptCount
+  lastStatus
+  lastError
+  nextAttemptAt
+  finishedAt
+  createdAt
+  redeliveryOf
+  attempts {
+    id
+    attemptedAt
+    status
+    latencyMs
+    error
+    responseExcerpt
+  }
+}
+    `,
+  { fragmentName: 'WebhookDeliveryFields' },
+) as unknown as TypedDocumentString<WebhookDeliveryFieldsFragment, unknown>;
 export const ActivityDocument = new TypedDocumentString(`
     query Activity($first: Int!, $after: String, $filter: ProvisioningActivityFilter) {
   provisioningActivity(first: $first, after: $after, filter: $filter) {
@@ -964,3 +1311,218 @@ export const CreateSetupLinkDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CreateSetupLinkMutation, CreateSetupLinkMutationVariables>;
+export const WebhookEndpointsDocument = new TypedDocumentString(`
+    query WebhookEndpoints {
+  webhookEndpoints {
+    ...WebhookEndpointFields
+  }
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  status
+  disabledAt
+  disabledReason
+  failingSince
+  lastSuccessAt
+  lastFailureAt
+  pendingDeliveries
+  previousSecretUntil
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<WebhookEndpointsQuery, WebhookEndpointsQueryVariables>;
+export const WebhookEndpointDocument = new TypedDocumentString(`
+    query WebhookEndpoint($id: ID!) {
+  webhookEndpoint(id: $id) {
+    ...WebhookEndpointFields
+  }
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  status
+  disabledAt
+  disabledReason
+  failingSince
+  lastSuccessAt
+  lastFailureAt
+  pendingDeliveries
+  previousSecretUntil
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<WebhookEndpointQuery, WebhookEndpointQueryVariables>;
+export const WebhookDeliveriesDocument = new TypedDocumentString(`
+    query WebhookDeliveries($endpointId: ID!, $first: Int!, $after: String, $state: WebhookDeliveryState) {
+  webhookDeliveries(
+    endpointId: $endpointId
+    first: $first
+    after: $after
+    state: $state
+  ) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...WebhookDeliveryFields
+      }
+    }
+  }
+}
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  messageId
+  eventType
+  subjectKey
+  state
+  attemptCount
+  lastStatus
+  lastError
+  nextAttemptAt
+  finishedAt
+  createdAt
+  redeliveryOf
+  attempts {
+    id
+    attemptedAt
+    status
+    latencyMs
+    error
+    responseExcerpt
+  }
+}`) as unknown as TypedDocumentString<WebhookDeliveriesQuery, WebhookDeliveriesQueryVariables>;
+export const WebhookDeliveryDocument = new TypedDocumentString(`
+    query WebhookDelivery($id: ID!) {
+  webhookDelivery(id: $id) {
+    ...WebhookDeliveryFields
+  }
+}
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  messageId
+  eventType
+  subjectKey
+  state
+  attemptCount
+  lastStatus
+  lastError
+  nextAttemptAt
+  finishedAt
+  createdAt
+  redeliveryOf
+  attempts {
+    id
+    attemptedAt
+    status
+    latencyMs
+    error
+    responseExcerpt
+  }
+}`) as unknown as TypedDocumentString<WebhookDeliveryQuery, WebhookDeliveryQueryVariables>;
+export const CreateWebhookEndpointDocument = new TypedDocumentString(`
+    mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {
+  createWebhookEndpoint(input: $input) {
+    secret
+    endpoint {
+      ...WebhookEndpointFields
+    }
+  }
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  status
+  disabledAt
+  disabledReason
+  failingSince
+  lastSuccessAt
+  lastFailureAt
+  pendingDeliveries
+  previousSecretUntil
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<CreateWebhookEndpointMutation, CreateWebhookEndpointMutationVariables>;
+export const UpdateWebhookEndpointDocument = new TypedDocumentString(`
+    mutation UpdateWebhookEndpoint($id: ID!, $input: UpdateWebhookEndpointInput!) {
+  updateWebhookEndpoint(id: $id, input: $input) {
+    ...WebhookEndpointFields
+  }
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  status
+  disabledAt
+  disabledReason
+  failingSince
+  lastSuccessAt
+  lastFailureAt
+  pendingDeliveries
+  previousSecretUntil
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<UpdateWebhookEndpointMutation, UpdateWebhookEndpointMutationVariables>;
+export const DeleteWebhookEndpointDocument = new TypedDocumentString(`
+    mutation DeleteWebhookEndpoint($id: ID!) {
+  deleteWebhookEndpoint(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<
+  DeleteWebhookEndpointMutation,
+  DeleteWebhookEndpointMutationVariables
+>;
+export const RotateWebhookSecretDocument = new TypedDocumentString(`
+    mutation RotateWebhookSecret($id: ID!, $overlapHours: Float!) {
+  rotateWebhookSecret(id: $id, overlapHours: $overlapHours) {
+    secret
+    endpoint {
+      ...WebhookEndpointFields
+    }
+  }
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  status
+  disabledAt
+  disabledReason
+  failingSince
+  lastSuccessAt
+  lastFailureAt
+  pendingDeliveries
+  previousSecretUntil
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<RotateWebhookSecretMutation, RotateWebhookSecretMutationVariables>;
+export const SendTestWebhookDocument = new TypedDocumentString(`
+    mutation SendTestWebhook($endpointId: ID!) {
+  sendTestWebhook(endpointId: $endpointId) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<SendTestWebhookMutation, SendTestWebhookMutationVariables>;
+export const RedeliverWebhookDocument = new TypedDocumentString(`
+    mutation RedeliverWebhook($deliveryId: ID!) {
+  redeliverWebhook(deliveryId: $deliveryId) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RedeliverWebhookMutation, RedeliverWebhookMutationVariables>;

@@ -11,6 +11,7 @@ import { homeOf, useSession } from '../session';
 const SECTIONS = [
   { to: 'settings/provisioning', label: 'Provisioning' },
   { to: 'activity', label: 'Activity' },
+  { to: 'webhooks', label: 'Webhooks' },
   { to: 'users', label: 'Users' },
   { to: 'groups', label: 'Groups' },
   { to: 'roles', label: 'Roles' },
