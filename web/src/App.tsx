@@ -16,6 +16,7 @@ const UserPage = lazy(() => import('./pages/User'));
 const GroupsPage = lazy(() => import('./pages/Groups'));
 const GroupPage = lazy(() => import('./pages/Group'));
 const RolesPage = lazy(() => import('./pages/Roles'));
+const DeletedPage = lazy(() => import('./pages/Deleted'));
 const WebhooksPage = lazy(() => import('./pages/Webhooks'));
 const WebhookEndpointPage = lazy(() => import('./pages/WebhookEndpoint'));
 const NotFoundPage = lazy(() => import('./pages/NotFound'));
@@ -79,6 +80,7 @@ export function App() {
           <Route path="groups" element={<GroupsPage />} />
           <Route path="groups/:id" element={<GroupPage />} />
           <Route path="roles" element={<RolesPage />} />
+          <Route path="deleted" element={<DeletedPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
         <Route

@@ -73,6 +73,15 @@ export type IdFilter = {
   present?: boolean | null | undefined;
 };
 
+export type MassDeprovisioningAlertInput = {
+  /** At least 1; omitted: unchanged. */
+  minUsers?: number | null | undefined;
+  /** More than 0, at most 100; omitted: unchanged. */
+  percent?: number | null | undefined;
+  /** The operator names the tenant (or acts in it); a tenant admin sets its own. */
+  tenantId?: string | number | null | undefined;
+};
+
 /** Membership of a group. */
 export type MemberOfFilter = {
   groupId: string | number;
@@ -282,6 +291,94 @@ export type ActivityHealthQuery = {
     cycleInProgress: boolean;
     quarantineRisk: QuarantineRisk;
   };
+};
+
+export type DeletedUsersQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  search?: string | null | undefined;
+}>;
+
+export type DeletedUsersQuery = {
+  deletedUsers: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: Array<{
+      node: {
+        id: string;
+        userName: string;
+        displayName: string | null;
+        active: boolean;
+        roles: Array<string>;
+        groupCount: number;
+        deletedAt: string;
+        deletedBy: string;
+      };
+    }>;
+  };
+};
+
+export type DeletedGroupsQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  search?: string | null | undefined;
+}>;
+
+export type DeletedGroupsQuery = {
+  deletedGroups: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: Array<{
+      node: {
+        id: string;
+        displayName: string;
+        memberCount: number;
+        parentCount: number;
+        deletedAt: string;
+        deletedBy: string;
+      };
+    }>;
+  };
+};
+
+export type RestoreUserMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type RestoreUserMutation = {
+  restoreUser: { id: string; userName: string; displayName: string | null };
+};
+
+export type RestoreGroupMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type RestoreGroupMutation = { restoreGroup: { id: string; displayName: string } };
+
+export type RestoreUsersMutationVariables = Exact<{
+  since: string;
+}>;
+
+export type RestoreUsersMutation = {
+  restoreUsers: {
+    restored: number;
+    reenabled: number;
+    conflicts: Array<{ id: string; name: string; message: string; conflictingId: string | null }>;
+  };
+};
+
+export type MassDeprovisioningAlertQueryVariables = Exact<{ [key: string]: never }>;
+
+export type MassDeprovisioningAlertQuery = {
+  massDeprovisioningAlert: { percent: number; minUsers: number; lastAlertAt: string | null };
+};
+
+export type SetMassDeprovisioningAlertMutationVariables = Exact<{
+  input: MassDeprovisioningAlertInput;
+}>;
+
+export type SetMassDeprovisioningAlertMutation = {
+  setMassDeprovisioningAlert: { percent: number; minUsers: number; lastAlertAt: string | null };
 };
 
 export type UsersQueryVariables = Exact<{
@@ -953,6 +1050,102 @@ export const ActivityHealthDocument = new TypedDocumentString(`
   cycleInProgress
   quarantineRisk
 }`) as unknown as TypedDocumentString<ActivityHealthQuery, ActivityHealthQueryVariables>;
+export const DeletedUsersDocument = new TypedDocumentString(`
+    query DeletedUsers($first: Int!, $after: String, $search: String) {
+  deletedUsers(first: $first, after: $after, search: $search) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        userName
+        displayName
+        active
+        roles
+        groupCount
+        deletedAt
+        deletedBy
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeletedUsersQuery, DeletedUsersQueryVariables>;
+export const DeletedGroupsDocument = new TypedDocumentString(`
+    query DeletedGroups($first: Int!, $after: String, $search: String) {
+  deletedGroups(first: $first, after: $after, search: $search) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        displayName
+        memberCount
+        parentCount
+        deletedAt
+        deletedBy
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeletedGroupsQuery, DeletedGroupsQueryVariables>;
+export const RestoreUserDocument = new TypedDocumentString(`
+    mutation RestoreUser($id: ID!) {
+  restoreUser(id: $id) {
+    id
+    userName
+    displayName
+  }
+}
+    `) as unknown as TypedDocumentString<RestoreUserMutation, RestoreUserMutationVariables>;
+export const RestoreGroupDocument = new TypedDocumentString(`
+    mutation RestoreGroup($id: ID!) {
+  restoreGroup(id: $id) {
+    id
+    displayName
+  }
+}
+    `) as unknown as TypedDocumentString<RestoreGroupMutation, RestoreGroupMutationVariables>;
+export const RestoreUsersDocument = new TypedDocumentString(`
+    mutation RestoreUsers($since: DateTimeISO!) {
+  restoreUsers(since: $since) {
+    restored
+    reenabled
+    conflicts {
+      id
+      name
+      message
+      conflictingId
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RestoreUsersMutation, RestoreUsersMutationVariables>;
+export const MassDeprovisioningAlertDocument = new TypedDocumentString(`
+    query MassDeprovisioningAlert {
+  massDeprovisioningAlert {
+    percent
+    minUsers
+    lastAlertAt
+  }
+}
+    `) as unknown as TypedDocumentString<MassDeprovisioningAlertQuery, MassDeprovisioningAlertQueryVariables>;
+export const SetMassDeprovisioningAlertDocument = new TypedDocumentString(`
+    mutation SetMassDeprovisioningAlert($input: MassDeprovisioningAlertInput!) {
+  setMassDeprovisioningAlert(input: $input) {
+    percent
+    minUsers
+    lastAlertAt
+  }
+}
+    `) as unknown as TypedDocumentString<
+  SetMassDeprovisioningAlertMutation,
+  SetMassDeprovisioningAlertMutationVariables
+>;
 export const UsersDocument = new TypedDocumentString(`
     query Users($first: Int!, $after: String, $filter: UserFilter) {
   users(

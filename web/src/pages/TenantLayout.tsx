@@ -15,6 +15,7 @@ const SECTIONS = [
   { to: 'users', label: 'Users' },
   { to: 'groups', label: 'Groups' },
   { to: 'roles', label: 'Roles' },
+  { to: 'deleted', label: 'Recently deleted' },
 ];
 
 /** The frame of a tenant's pages: navigation, sign-out, and the page. */
