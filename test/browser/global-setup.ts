@@ -86,6 +86,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       PUBLIC_URL: url,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       WORKERS: '1',
+      // The webhook tests' receiver listens on loopback, which the service refuses without this.
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -16,6 +16,9 @@ const UserPage = lazy(() => import('./pages/User'));
 const GroupsPage = lazy(() => import('./pages/Groups'));
 const GroupPage = lazy(() => import('./pages/Group'));
 const RolesPage = lazy(() => import('./pages/Roles'));
+const DeletedPage = lazy(() => import('./pages/Deleted'));
+const WebhooksPage = lazy(() => import('./pages/Webhooks'));
+const WebhookEndpointPage = lazy(() => import('./pages/WebhookEndpoint'));
 const NotFoundPage = lazy(() => import('./pages/NotFound'));
 
 /** Renders its children for a signed-in viewer, else sends them to sign-in. */
@@ -70,11 +73,14 @@ export function App() {
           <Route path="provisioning" element={<Navigate to="../settings/provisioning" replace />} />
           <Route path="settings/provisioning" element={<ProvisioningPage />} />
           <Route path="activity" element={<ActivityPage />} />
+          <Route path="webhooks" element={<WebhooksPage />} />
+          <Route path="webhooks/:id" element={<WebhookEndpointPage />} />
           <Route path="users" element={<UsersPage />} />
           <Route path="users/:id" element={<UserPage />} />
           <Route path="groups" element={<GroupsPage />} />
           <Route path="groups/:id" element={<GroupPage />} />
           <Route path="roles" element={<RolesPage />} />
+          <Route path="deleted" element={<DeletedPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
         <Route

@@ -8,6 +8,8 @@ export class ApiError extends Error {
     message: string,
     readonly code: string | undefined,
     readonly status: number,
+    /** The error's other extensions, e.g. conflictingId of USER_NAME_TAKEN. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -45,7 +47,7 @@ export interface RequestOptions {
 
 interface GraphQLResponse<T> {
   data?: T | null;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  errors?: Array<{ message: string; extensions?: { code?: string } & Record<string, unknown> }>;
 }
 
 /** Runs one operation; resolves to its data or rejects with an ApiError. */
@@ -82,6 +84,7 @@ export async function request<R, V>(
       first?.message ?? `The service answered ${res.status}.`,
       first?.extensions?.code,
       res.status,
+      first?.extensions ?? {},
     );
     if (isSignedOut(err) && epoch === sessionEpoch) listeners.forEach((l) => l());
     throw err;

@@ -37,3 +37,30 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function percent(rate: number): string {
   return `${(rate * 100).toFixed(rate > 0 && rate < 0.01 ? 2 : 1)} %`;
 }
+
+/** Who an audit actor is, as a person reads it: "scim:5b0c…" → "Entra (SCIM token)". */
+export function actorLabel(actor: string): string {
+  const [kind = ''] = actor.split(':', 1);
+  switch (kind) {
+    case 'scim':
+      return 'Entra (SCIM token)';
+    case 'apiKey':
+      return 'API key';
+    case 'jwt':
+      return 'App (JWT)';
+    case 'session':
+      return 'Console';
+    case 'operator':
+      return 'Operator';
+    case 'system':
+      return 'System';
+    default:
+      return actor;
+  }
+}
+
+/** A Date as the value of an <input type="datetime-local"> (local time, to the minute). */
+export function localInputValue(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

@@ -19,6 +19,16 @@ export type CreateTenantInput = {
   slug: string;
 };
 
+export type CreateWebhookEndpointInput = {
+  description?: string | null | undefined;
+  /** Default true. */
+  enabled?: boolean | null | undefined;
+  /** Event types to send (e.g. user.created, group.member_added); omitted or empty: every type. */
+  eventTypes?: Array<string> | null | undefined;
+  /** An https (or http) URL; loopback, private and link-local targets are refused. */
+  url: string;
+};
+
 /** A time range; all given bounds must hold. */
 export type DateTimeFilter = {
   /** Strictly after. */
@@ -61,6 +71,15 @@ export type IdFilter = {
   in?: Array<string | number> | null | undefined;
   /** true: set; false: not set. */
   present?: boolean | null | undefined;
+};
+
+export type MassDeprovisioningAlertInput = {
+  /** At least 1; omitted: unchanged. */
+  minUsers?: number | null | undefined;
+  /** More than 0, at most 100; omitted: unchanged. */
+  percent?: number | null | undefined;
+  /** The operator names the tenant (or acts in it); a tenant admin sets its own. */
+  tenantId?: string | number | null | undefined;
 };
 
 /** Membership of a group. */
@@ -154,6 +173,15 @@ export type TenantHealth =
   /** More than 2 % and at most 20 % failed. */
   | 'WARNING';
 
+/** Fields left out stay as they are. */
+export type UpdateWebhookEndpointInput = {
+  description?: string | null | undefined;
+  /** false stops deliveries and cancels pending ones; true starts again from now (send missed events with redeliverWebhooks). */
+  enabled?: boolean | null | undefined;
+  eventTypes?: Array<string> | null | undefined;
+  url?: string | null | undefined;
+};
+
 /** Typed user filter: every given field must hold. It compiles to the same filter language as scimFilter. */
 export type UserFilter = {
   active?: boolean | null | undefined;
@@ -189,6 +217,33 @@ export type UserFilter = {
   updatedAt?: DateTimeFilter | null | undefined;
   userName?: StringFilter | null | undefined;
 };
+
+export type WebhookDeliveryState =
+  /** Not sent: the endpoint was disabled first. */
+  | 'CANCELLED'
+  /** The receiver answered 2xx. */
+  | 'DELIVERED'
+  /** Every attempt failed (or the receiver answered 410); redeliver it to try again. */
+  | 'FAILED'
+  /** Waiting for its first attempt or a retry (or behind an earlier event of its subject). */
+  | 'PENDING';
+
+export type WebhookDisabledReason =
+  /** Every attempt failed for 3 days. */
+  | 'FAILING'
+  /** The receiver answered 410 Gone. */
+  | 'GONE'
+  /** An administrator disabled it. */
+  | 'MANUAL';
+
+/** How an endpoint is doing. */
+export type WebhookEndpointStatus =
+  /** Enabled, and its last attempt succeeded (or none was made yet). */
+  | 'ACTIVE'
+  /** Receives nothing (see disabledReason) until enabled again. */
+  | 'DISABLED'
+  /** Enabled, but every attempt since failingSince failed; disabled after 3 days. */
+  | 'FAILING';
 
 export type ActivityQueryVariables = Exact<{
   first: number;
@@ -236,6 +291,94 @@ export type ActivityHealthQuery = {
     cycleInProgress: boolean;
     quarantineRisk: QuarantineRisk;
   };
+};
+
+export type DeletedUsersQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  search?: string | null | undefined;
+}>;
+
+export type DeletedUsersQuery = {
+  deletedUsers: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: Array<{
+      node: {
+        id: string;
+        userName: string;
+        displayName: string | null;
+        active: boolean;
+        roles: Array<string>;
+        groupCount: number;
+        deletedAt: string;
+        deletedBy: string;
+      };
+    }>;
+  };
+};
+
+export type DeletedGroupsQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  search?: string | null | undefined;
+}>;
+
+export type DeletedGroupsQuery = {
+  deletedGroups: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: Array<{
+      node: {
+        id: string;
+        displayName: string;
+        memberCount: number;
+        parentCount: number;
+        deletedAt: string;
+        deletedBy: string;
+      };
+    }>;
+  };
+};
+
+export type RestoreUserMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type RestoreUserMutation = {
+  restoreUser: { id: string; userName: string; displayName: string | null };
+};
+
+export type RestoreGroupMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type RestoreGroupMutation = { restoreGroup: { id: string; displayName: string } };
+
+export type RestoreUsersMutationVariables = Exact<{
+  since: string;
+}>;
+
+export type RestoreUsersMutation = {
+  restoreUsers: {
+    restored: number;
+    reenabled: number;
+    conflicts: Array<{ id: string; name: string; message: string; conflictingId: string | null }>;
+  };
+};
+
+export type MassDeprovisioningAlertQueryVariables = Exact<{ [key: string]: never }>;
+
+export type MassDeprovisioningAlertQuery = {
+  massDeprovisioningAlert: { percent: number; minUsers: number; lastAlertAt: string | null };
+};
+
+export type SetMassDeprovisioningAlertMutationVariables = Exact<{
+  input: MassDeprovisioningAlertInput;
+}>;
+
+export type SetMassDeprovisioningAlertMutation = {
+  setMassDeprovisioningAlert: { percent: number; minUsers: number; lastAlertAt: string | null };
 };
 
 export type UsersQueryVariables = Exact<{
@@ -526,6 +669,258 @@ export type CreateSetupLinkMutationVariables = Exact<{
 
 export type CreateSetupLinkMutation = { createSetupLink: { url: string; expiresAt: string } };
 
+export type WebhookEndpointFieldsFragment = {
+  id: string;
+  url: string;
+  description: string;
+  eventTypes: Array<string>;
+  enabled: boolean;
+  status: WebhookEndpointStatus;
+  disabledAt: string | null;
+  disabledReason: WebhookDisabledReason | null;
+  failingSince: string | null;
+  lastSuccessAt: string | null;
+  lastFailureAt: string | null;
+  pendingDeliveries: number;
+  previousSecretUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type WebhookEndpointsQueryVariables = Exact<{ [key: string]: never }>;
+
+export type WebhookEndpointsQuery = {
+  webhookEndpoints: Array<{
+    id: string;
+    url: string;
+    description: string;
+    eventTypes: Array<string>;
+    enabled: boolean;
+    status: WebhookEndpointStatus;
+    disabledAt: string | null;
+    disabledReason: WebhookDisabledReason | null;
+    failingSince: string | null;
+    lastSuccessAt: string | null;
+    lastFailureAt: string | null;
+    pendingDeliveries: number;
+    previousSecretUntil: string | null;
+    createdAt: string;
+    updatedAt: string;
+  }>;
+};
+
+export type WebhookEndpointQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type WebhookEndpointQuery = {
+  webhookEndpoint: {
+    id: string;
+    url: string;
+    description: string;
+    eventTypes: Array<string>;
+    enabled: boolean;
+    status: WebhookEndpointStatus;
+    disabledAt: string | null;
+    disabledReason: WebhookDisabledReason | null;
+    failingSince: string | null;
+    lastSuccessAt: string | null;
+    lastFailureAt: string | null;
+    pendingDeliveries: number;
+    previousSecretUntil: string | null;
+    createdAt: string;
+    updatedAt: string;
+  };
+};
+
+export type WebhookDeliveriesQueryVariables = Exact<{
+  endpointId: string | number;
+  first: number;
+  after?: string | null | undefined;
+  state?: WebhookDeliveryState | null | undefined;
+}>;
+
+export type WebhookDeliveriesQuery = {
+  webhookDeliveries: {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: Array<{
+      node: {
+        id: string;
+        messageId: string;
+        eventType: string;
+        subjectKey: string;
+        state: WebhookDeliveryState;
+        attemptCount: number;
+        lastStatus: number | null;
+        lastError: string | null;
+        nextAttemptAt: string | null;
+        finishedAt: string | null;
+        createdAt: string;
+        redeliveryOf: string | null;
+        attempts: Array<{
+          id: string;
+          attemptedAt: string;
+          status: number | null;
+          latencyMs: number;
+          error: string | null;
+          responseExcerpt: string | null;
+        }>;
+      };
+    }>;
+  };
+};
+
+export type WebhookDeliveryQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type WebhookDeliveryQuery = {
+  webhookDelivery: {
+    id: string;
+    messageId: string;
+    eventType: string;
+    subjectKey: string;
+    state: WebhookDeliveryState;
+    attemptCount: number;
+    lastStatus: number | null;
+    lastError: string | null;
+    nextAttemptAt: string | null;
+    finishedAt: string | null;
+    createdAt: string;
+    redeliveryOf: string | null;
+    attempts: Array<{
+      id: string;
+      attemptedAt: string;
+      status: number | null;
+      latencyMs: number;
+      error: string | null;
+      responseExcerpt: string | null;
+    }>;
+  };
+};
+
+export type WebhookDeliveryFieldsFragment = {
+  id: string;
+  messageId: string;
+  eventType: string;
+  subjectKey: string;
+  state: WebhookDeliveryState;
+  attemptCount: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  finishedAt: string | null;
+  createdAt: string;
+  redeliveryOf: string | null;
+  attempts: Array<{
+    id: string;
+    attemptedAt: string;
+    status: number | null;
+    latencyMs: number;
+    error: string | null;
+    responseExcerpt: string | null;
+  }>;
+};
+
+export type CreateWebhookEndpointMutationVariables = Exact<{
+  input: CreateWebhookEndpointInput;
+}>;
+
+export type CreateWebhookEndpointMutation = {
+  createWebhookEndpoint: {
+    secret: string;
+    endpoint: {
+      id: string;
+      url: string;
+      description: string;
+      eventTypes: Array<string>;
+      enabled: boolean;
+      status: WebhookEndpointStatus;
+      disabledAt: string | null;
+      disabledReason: WebhookDisabledReason | null;
+      failingSince: string | null;
+      lastSuccessAt: string | null;
+      lastFailureAt: string | null;
+      pendingDeliveries: number;
+      previousSecretUntil: string | null;
+      createdAt: string;
+      updatedAt: string;
+    };
+  };
+};
+
+export type UpdateWebhookEndpointMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateWebhookEndpointInput;
+}>;
+
+export type UpdateWebhookEndpointMutation = {
+  updateWebhookEndpoint: {
+    id: string;
+    url: string;
+    description: string;
+    eventTypes: Array<string>;
+    enabled: boolean;
+    status: WebhookEndpointStatus;
+    disabledAt: string | null;
+    disabledReason: WebhookDisabledReason | null;
+    failingSince: string | null;
+    lastSuccessAt: string | null;
+    lastFailureAt: string | null;
+    pendingDeliveries: number;
+    previousSecretUntil: string | null;
+    createdAt: string;
+    updatedAt: string;
+  };
+};
+
+export type DeleteWebhookEndpointMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type DeleteWebhookEndpointMutation = { deleteWebhookEndpoint: { id: string } };
+
+export type RotateWebhookSecretMutationVariables = Exact<{
+  id: string | number;
+  overlapHours: number;
+}>;
+
+export type RotateWebhookSecretMutation = {
+  rotateWebhookSecret: {
+    secret: string;
+    endpoint: {
+      id: string;
+      url: string;
+      description: string;
+      eventTypes: Array<string>;
+      enabled: boolean;
+      status: WebhookEndpointStatus;
+      disabledAt: string | null;
+      disabledReason: WebhookDisabledReason | null;
+      failingSince: string | null;
+      lastSuccessAt: string | null;
+      lastFailureAt: string | null;
+      pendingDeliveries: number;
+      previousSecretUntil: string | null;
+      createdAt: string;
+      updatedAt: string;
+    };
+  };
+};
+
+export type SendTestWebhookMutationVariables = Exact<{
+  endpointId: string | number;
+}>;
+
+export type SendTestWebhookMutation = { sendTestWebhook: { id: string } };
+
+export type RedeliverWebhookMutationVariables = Exact<{
+  deliveryId: string | number;
+}>;
+
+export type RedeliverWebhookMutation = { redeliverWebhook: { id: string } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -559,6 +954,55 @@ export const HealthFragmentDoc = new TypedDocumentString(
     `,
   { fragmentName: 'Health' },
 ) as unknown as TypedDocumentString<HealthFragment, unknown>;
+export const WebhookEndpointFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  status
+  disabledAt
+  disabledReason
+  failingSince
+  lastSuccessAt
+  lastFailureAt
+  pendingDeliveries
+  previousSecretUntil
+  createdAt
+  updatedAt
+}
+    `,
+  { fragmentName: 'WebhookEndpointFields' },
+) as unknown as TypedDocumentString<WebhookEndpointFieldsFragment, unknown>;
+export const WebhookDeliveryFieldsFragmentDoc = new TypedDocumentString(
+  `
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  messageId
+  eventType
+  subjectKey
+  state
+  attemptCount
+  lastStatus
+  lastError
+  nextAttemptAt
+  finishedAt
+  createdAt
+  redeliveryOf
+  attempts {
+    id
+    attemptedAt
+    status
+    latencyMs
+    error
+    responseExcerpt
+  }
+}
+    `,
+  { fragmentName: 'WebhookDeliveryFields' },
+) as unknown as TypedDocumentString<WebhookDeliveryFieldsFragment, unknown>;
 export const ActivityDocument = new TypedDocumentString(`
     query Activity($first: Int!, $after: String, $filter: ProvisioningActivityFilter) {
   provisioningActivity(first: $first, after: $after, filter: $filter) {
@@ -606,6 +1050,102 @@ export const ActivityHealthDocument = new TypedDocumentString(`
   cycleInProgress
   quarantineRisk
 }`) as unknown as TypedDocumentString<ActivityHealthQuery, ActivityHealthQueryVariables>;
+export const DeletedUsersDocument = new TypedDocumentString(`
+    query DeletedUsers($first: Int!, $after: String, $search: String) {
+  deletedUsers(first: $first, after: $after, search: $search) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        userName
+        displayName
+        active
+        roles
+        groupCount
+        deletedAt
+        deletedBy
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeletedUsersQuery, DeletedUsersQueryVariables>;
+export const DeletedGroupsDocument = new TypedDocumentString(`
+    query DeletedGroups($first: Int!, $after: String, $search: String) {
+  deletedGroups(first: $first, after: $after, search: $search) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        displayName
+        memberCount
+        parentCount
+        deletedAt
+        deletedBy
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeletedGroupsQuery, DeletedGroupsQueryVariables>;
+export const RestoreUserDocument = new TypedDocumentString(`
+    mutation RestoreUser($id: ID!) {
+  restoreUser(id: $id) {
+    id
+    userName
+    displayName
+  }
+}
+    `) as unknown as TypedDocumentString<RestoreUserMutation, RestoreUserMutationVariables>;
+export const RestoreGroupDocument = new TypedDocumentString(`
+    mutation RestoreGroup($id: ID!) {
+  restoreGroup(id: $id) {
+    id
+    displayName
+  }
+}
+    `) as unknown as TypedDocumentString<RestoreGroupMutation, RestoreGroupMutationVariables>;
+export const RestoreUsersDocument = new TypedDocumentString(`
+    mutation RestoreUsers($since: DateTimeISO!) {
+  restoreUsers(since: $since) {
+    restored
+    reenabled
+    conflicts {
+      id
+      name
+      message
+      conflictingId
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RestoreUsersMutation, RestoreUsersMutationVariables>;
+export const MassDeprovisioningAlertDocument = new TypedDocumentString(`
+    query MassDeprovisioningAlert {
+  massDeprovisioningAlert {
+    percent
+    minUsers
+    lastAlertAt
+  }
+}
+    `) as unknown as TypedDocumentString<MassDeprovisioningAlertQuery, MassDeprovisioningAlertQueryVariables>;
+export const SetMassDeprovisioningAlertDocument = new TypedDocumentString(`
+    mutation SetMassDeprovisioningAlert($input: MassDeprovisioningAlertInput!) {
+  setMassDeprovisioningAlert(input: $input) {
+    percent
+    minUsers
+    lastAlertAt
+  }
+}
+    `) as unknown as TypedDocumentString<
+  SetMassDeprovisioningAlertMutation,
+  SetMassDeprovisioningAlertMutationVariables
+>;
 export const UsersDocument = new TypedDocumentString(`
     query Users($first: Int!, $after: String, $filter: UserFilter) {
   users(
@@ -964,3 +1504,218 @@ export const CreateSetupLinkDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CreateSetupLinkMutation, CreateSetupLinkMutationVariables>;
+export const WebhookEndpointsDocument = new TypedDocumentString(`
+    query WebhookEndpoints {
+  webhookEndpoints {
+    ...WebhookEndpointFields
+  }
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  status
+  disabledAt
+  disabledReason
+  failingSince
+  lastSuccessAt
+  lastFailureAt
+  pendingDeliveries
+  previousSecretUntil
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<WebhookEndpointsQuery, WebhookEndpointsQueryVariables>;
+export const WebhookEndpointDocument = new TypedDocumentString(`
+    query WebhookEndpoint($id: ID!) {
+  webhookEndpoint(id: $id) {
+    ...WebhookEndpointFields
+  }
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  status
+  disabledAt
+  disabledReason
+  failingSince
+  lastSuccessAt
+  lastFailureAt
+  pendingDeliveries
+  previousSecretUntil
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<WebhookEndpointQuery, WebhookEndpointQueryVariables>;
+export const WebhookDeliveriesDocument = new TypedDocumentString(`
+    query WebhookDeliveries($endpointId: ID!, $first: Int!, $after: String, $state: WebhookDeliveryState) {
+  webhookDeliveries(
+    endpointId: $endpointId
+    first: $first
+    after: $after
+    state: $state
+  ) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...WebhookDeliveryFields
+      }
+    }
+  }
+}
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  messageId
+  eventType
+  subjectKey
+  state
+  attemptCount
+  lastStatus
+  lastError
+  nextAttemptAt
+  finishedAt
+  createdAt
+  redeliveryOf
+  attempts {
+    id
+    attemptedAt
+    status
+    latencyMs
+    error
+    responseExcerpt
+  }
+}`) as unknown as TypedDocumentString<WebhookDeliveriesQuery, WebhookDeliveriesQueryVariables>;
+export const WebhookDeliveryDocument = new TypedDocumentString(`
+    query WebhookDelivery($id: ID!) {
+  webhookDelivery(id: $id) {
+    ...WebhookDeliveryFields
+  }
+}
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  messageId
+  eventType
+  subjectKey
+  state
+  attemptCount
+  lastStatus
+  lastError
+  nextAttemptAt
+  finishedAt
+  createdAt
+  redeliveryOf
+  attempts {
+    id
+    attemptedAt
+    status
+    latencyMs
+    error
+    responseExcerpt
+  }
+}`) as unknown as TypedDocumentString<WebhookDeliveryQuery, WebhookDeliveryQueryVariables>;
+export const CreateWebhookEndpointDocument = new TypedDocumentString(`
+    mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {
+  createWebhookEndpoint(input: $input) {
+    secret
+    endpoint {
+      ...WebhookEndpointFields
+    }
+  }
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  status
+  disabledAt
+  disabledReason
+  failingSince
+  lastSuccessAt
+  lastFailureAt
+  pendingDeliveries
+  previousSecretUntil
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<CreateWebhookEndpointMutation, CreateWebhookEndpointMutationVariables>;
+export const UpdateWebhookEndpointDocument = new TypedDocumentString(`
+    mutation UpdateWebhookEndpoint($id: ID!, $input: UpdateWebhookEndpointInput!) {
+  updateWebhookEndpoint(id: $id, input: $input) {
+    ...WebhookEndpointFields
+  }
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  status
+  disabledAt
+  disabledReason
+  failingSince
+  lastSuccessAt
+  lastFailureAt
+  pendingDeliveries
+  previousSecretUntil
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<UpdateWebhookEndpointMutation, UpdateWebhookEndpointMutationVariables>;
+export const DeleteWebhookEndpointDocument = new TypedDocumentString(`
+    mutation DeleteWebhookEndpoint($id: ID!) {
+  deleteWebhookEndpoint(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<
+  DeleteWebhookEndpointMutation,
+  DeleteWebhookEndpointMutationVariables
+>;
+export const RotateWebhookSecretDocument = new TypedDocumentString(`
+    mutation RotateWebhookSecret($id: ID!, $overlapHours: Float!) {
+  rotateWebhookSecret(id: $id, overlapHours: $overlapHours) {
+    secret
+    endpoint {
+      ...WebhookEndpointFields
+    }
+  }
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  description
+  eventTypes
+  enabled
+  status
+  disabledAt
+  disabledReason
+  failingSince
+  lastSuccessAt
+  lastFailureAt
+  pendingDeliveries
+  previousSecretUntil
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<RotateWebhookSecretMutation, RotateWebhookSecretMutationVariables>;
+export const SendTestWebhookDocument = new TypedDocumentString(`
+    mutation SendTestWebhook($endpointId: ID!) {
+  sendTestWebhook(endpointId: $endpointId) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<SendTestWebhookMutation, SendTestWebhookMutationVariables>;
+export const RedeliverWebhookDocument = new TypedDocumentString(`
+    mutation RedeliverWebhook($deliveryId: ID!) {
+  redeliverWebhook(deliveryId: $deliveryId) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RedeliverWebhookMutation, RedeliverWebhookMutationVariables>;

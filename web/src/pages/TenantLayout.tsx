@@ -11,9 +11,11 @@ import { homeOf, useSession } from '../session';
 const SECTIONS = [
   { to: 'settings/provisioning', label: 'Provisioning' },
   { to: 'activity', label: 'Activity' },
+  { to: 'webhooks', label: 'Webhooks' },
   { to: 'users', label: 'Users' },
   { to: 'groups', label: 'Groups' },
   { to: 'roles', label: 'Roles' },
+  { to: 'deleted', label: 'Recently deleted' },
 ];
 
 /** The frame of a tenant's pages: navigation, sign-out, and the page. */
