@@ -7,13 +7,13 @@ import { scheduleMassDeprovisioningCheck } from '../deprovisioning/mass-deprovis
 import { DomainError } from '../errors';
 import { ROLES_FROM_CTES, ROLES_JSON, rolesCtes, USER_ROLES_JSON } from '../roles/role.sql';
 import { actingSql } from '../memberships/membership.history';
-import { inTransaction, isUuid, json, PREPARE, query, sql, type SqlFragment, type SqlValue } from '../sql';
+import { inTransaction, isUuid, json, PREPARE, query, sql, type SqlValue } from '../sql';
 import { normalizeRoles, normalizeUserInput, userToInput } from './user.normalize';
 import { rowToUser, USER_COLUMNS, USER_FROM, USER_SELECT, type UserRow } from './user.row';
 import type { Source, UserAttributes, UserInput, UserRecord } from './user.types';
 import { changedUserFields } from './user.diff';
-import { roleDelta, userChanges, userStateJson } from './user.state';
-import type { RoleAssignment } from './user.types';
+import { userChanges, userStateJson } from './user.state';
+import { assignments, roleEventCtes } from './user.role-events';
 
 export interface WriteOptions {
   /** Expected version (If-Match); a different current version fails with VERSION_MISMATCH. */
@@ -46,51 +46,6 @@ const FROM_D_AFTER_M = sql`from d cross join (select count(*) from m) as after_m
 const NO_ROLES = sql`'[]'::json`;
 /** The roles of the deleted row `d`, read from the statement's snapshot (before the cascade). */
 const DELETED_ROLES_JSON = sql`(select ${ROLES_JSON} from user_role ur join role r on r.id = ur.role_id where ur.user_id = d.id)`;
-
-/** Role assignments as the roles JSON carries them (RoleInput with its defaults). */
-function assignments(roles: ReturnType<typeof normalizeRoles>): RoleAssignment[] {
-  return roles.map((r) => ({
-    value: r.value,
-    display: r.display ?? null,
-    type: r.type ?? null,
-    primary: r.primary === true,
-  }));
-}
-
-/**
- * role.assigned / role.unassigned events of user `u`, one per role, as CTEs of its statement. They
- * read the `a` CTE (the user's own event, with RETURNING), so they are written after it and follow
- * it in the feed: a consumer sees the user before its roles.
- */
-function roleEventCtes(
-  ctx: DirectoryContext,
-  state: SqlFragment,
-  before: RoleAssignment[],
-  after?: RoleAssignment[],
-) {
-  const { assigned, unassigned } = roleDelta(before, after);
-  const ctes: SqlFragment[] = [];
-  for (const [action, list, name] of [
-    ['role.assigned', assigned, sql`ra`],
-    ['role.unassigned', unassigned, sql`ru`],
-  ] as const) {
-    if (list.length === 0) continue;
-    const event = auditInsert(
-      ctx,
-      {
-        tenantId: ctx.tenantId,
-        action,
-        resourceType: 'User',
-        resourceId: U_ID,
-        changedFields: ['roles'],
-        data: sql`jsonb_build_object('role', x.role, 'user', ${state})`,
-      },
-      sql`from u cross join (select count(*) from a) as after_a cross join jsonb_array_elements(${json(list)}::jsonb) as x(role)`,
-    );
-    ctes.push(sql`${name} as (${event})`);
-  }
-  return ctes;
-}
 
 function noteUnknownManager(ctx: DirectoryContext, requested: string | null, user: UserRecord): void {
   if (requested && user.enterprise.managerId === null) {
