@@ -184,6 +184,7 @@ export async function buildService(input: ComposeInput): Promise<Service> {
     exposeStack: config.env === 'development',
     hideSchemaDetails: !config.graphql.introspection,
     maxConnections: config.changes.maxConnections,
+    recheckMs: config.changes.recheckMs,
   });
   const app = createApp({
     log,

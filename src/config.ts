@@ -33,6 +33,7 @@ const schema = z.object({
   DELETED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   CHANGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   SUBSCRIPTION_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1000),
+  SUBSCRIPTION_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   GRAPHQL_INTROSPECTION: booleanString.optional(),
   GRAPHQL_IDE: booleanString.optional(),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
@@ -95,6 +96,8 @@ export interface Config {
     readonly retentionDays: number;
     /** WebSocket connections (subscriptions) one process serves at once. */
     readonly maxConnections: number;
+    /** How often an open subscription socket's credentials are checked again. */
+    readonly recheckMs: number;
   };
   readonly graphql: {
     readonly introspection: boolean;
@@ -204,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     changes: Object.freeze({
       retentionDays: e.CHANGE_RETENTION_DAYS,
       maxConnections: e.SUBSCRIPTION_MAX_CONNECTIONS,
+      recheckMs: e.SUBSCRIPTION_RECHECK_MS,
     }),
     graphql: Object.freeze({
       introspection: e.GRAPHQL_INTROSPECTION ?? dev,

@@ -38,6 +38,11 @@ export interface SubscriptionServerOptions {
   hideSchemaDetails: boolean;
   /** Open sockets one process serves; beyond, an upgrade is answered 503. */
   maxConnections?: number;
+  /**
+   * How often each open socket's credentials are checked again (default 30 s): a revoked API key,
+   * a signed-out or expired session, an expired JWT closes the socket with 4401.
+   */
+  recheckMs?: number;
 }
 
 export interface SubscriptionServer {
@@ -49,11 +54,14 @@ export interface SubscriptionServer {
   connections(): number;
 }
 
-/** A connection's state, from its connection_init: who it is. */
+/** A connection's state, from its connection_init: who it is, and with what. */
 interface Connection {
   auth: AuthOutcome;
   actingTenantId?: string;
   requestId: string;
+  /** The credentials it authenticated with, checked again every recheckMs. */
+  authorization?: string;
+  cookie?: string;
 }
 
 /** Subscriptions cannot sign in, out or set cookies: the cookie is read once, at the upgrade. */
@@ -118,7 +126,12 @@ export function createSubscriptionServer(opts: SubscriptionServerOptions): Subsc
             param(ctx.connectionParams, 'x-checkproof-tenant'),
             requestId,
           );
-          states.set(socket, { auth, requestId, ...(actingTenantId ? { actingTenantId } : {}) });
+          states.set(socket, {
+            auth,
+            requestId,
+            ...(actingTenantId ? { actingTenantId } : {}),
+            ...(authorization ? { authorization } : cookie ? { cookie } : {}),
+          });
           return true;
         } catch (err) {
           if (!isDomainError(err)) opts.log.warn({ err }, 'could not authenticate a WebSocket connection');
@@ -179,6 +192,33 @@ export function createSubscriptionServer(opts: SubscriptionServerOptions): Subsc
     wss,
   );
 
+  // The credentials of a socket are those of its connection_init; a credential revoked, a session
+  // signed out or expired, or a JWT expired since must not keep receiving the tenant's changes.
+  const stillValid = async (state: Connection): Promise<boolean> => {
+    try {
+      const auth = state.authorization
+        ? await opts.authenticate(opts.session, state.authorization)
+        : state.cookie
+          ? await authenticateSession(opts.session, state.cookie)
+          : undefined;
+      return auth?.status === 'authenticated';
+    } catch (err) {
+      // The database is unreachable: keep the socket; the next check decides.
+      if (!isDomainError(err)) opts.log.warn({ err }, 'could not check a WebSocket connection again');
+      return true;
+    }
+  };
+  const recheck = setInterval(() => {
+    for (const socket of wss.clients) {
+      const state = states.get(socket);
+      if (!state) continue;
+      void stillValid(state).then((valid) => {
+        if (!valid && socket.readyState === socket.OPEN) socket.close(4401, 'Unauthorized');
+      });
+    }
+  }, opts.recheckMs ?? 30_000);
+  recheck.unref();
+
   return {
     attach(http) {
       http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -193,6 +233,7 @@ export function createSubscriptionServer(opts: SubscriptionServerOptions): Subsc
     },
     close() {
       closing = true;
+      clearInterval(recheck);
       disposed ??= Promise.resolve(server.dispose());
       return disposed;
     },

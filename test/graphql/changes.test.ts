@@ -1,12 +1,13 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startTestApp, type TestApp } from '../support/app';
+import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/app';
 import { uniq } from '../support/factories';
 import { scimTenant, type ScimClient } from '../support/scim';
 import { useTestApp } from '../support/use-app';
 
 const CONSOLE_ORIGIN = 'http://directory.test';
-const { app, db } = useTestApp();
+// Open sockets' credentials are checked again every 200 ms here (30 s by default).
+const { app, db } = useTestApp({ env: { SUBSCRIPTION_RECHECK_MS: '200' } });
 
 interface Tenant {
   scim: ScimClient;
@@ -268,6 +269,57 @@ describe('directoryChanges (live, over WebSocket)', () => {
     const session = await tenantSession(t.scim.tenantId);
     expect(await closeCode(undefined, { cookie: session, origin: 'http://evil.test' })).toBe(4403);
     expect(await closeCode(undefined, { cookie: session })).toBe(4403);
+  });
+
+  it('closes a socket whose API key is revoked, or whose console session signs out, at the next check', async () => {
+    const t = await tenant();
+    const { body } = await app.graphql(
+      `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id } } }`,
+      { input: { tenantId: t.scim.tenantId, name: uniq('key'), scopes: ['DIRECTORY_READ'] } },
+    );
+    const created = body.data!.createApiKey as { secret: string; apiKey: { id: string } };
+    const closedWith = (client: Client) =>
+      new Promise<number>((resolve) => client.on('closed', (e) => resolve((e as { code: number }).code)));
+
+    const byKey = open({ authorization: `Bearer ${created.secret}` });
+    const keyClosed = closedWith(byKey);
+    const ready = connected(byKey);
+    subscribe(byKey).closed.catch(() => undefined);
+    await ready;
+    // Checks pass while the key is valid: the socket stays open.
+    const early = await Promise.race([
+      keyClosed.then(() => 'closed'),
+      new Promise((r) => setTimeout(() => r('open'), 600)),
+    ]);
+    expect(early).toBe('open');
+    const revoked = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        'x-checkproof-tenant': t.scim.tenantId,
+      },
+      body: JSON.stringify({
+        query: 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }',
+        variables: { id: created.apiKey.id },
+      }),
+    });
+    expect(((await revoked.json()) as { errors?: unknown }).errors).toBeUndefined();
+    expect(await keyClosed).toBe(4401);
+
+    const session = await tenantSession(t.scim.tenantId);
+    const bySession = open(undefined, { cookie: session, origin: CONSOLE_ORIGIN });
+    const sessionClosed = closedWith(bySession);
+    const sessionReady = connected(bySession);
+    subscribe(bySession).closed.catch(() => undefined);
+    await sessionReady;
+    const out = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: session, origin: CONSOLE_ORIGIN },
+      body: JSON.stringify({ query: 'mutation { signOut }' }),
+    });
+    expect(out.status).toBe(200);
+    expect(await sessionClosed).toBe(4401);
   });
 
   it('serves the console session cookie from PUBLIC_URL’s origin, and only its own tenant’s events', async () => {
