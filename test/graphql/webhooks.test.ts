@@ -54,6 +54,45 @@ describe('webhook endpoints through GraphQL', () => {
     expect(codeOf(bad.body)).toBe('BAD_USER_INPUT');
   });
 
+  it('are audited in the change feed, by whom and without the secret', async () => {
+    const { endpoint, secret } = await create(t.keys.admin, { description: 'Audited' });
+    const run = async (query: string, variables: Record<string, unknown>) => {
+      const res = await app.graphql(query, variables, t.keys.admin);
+      expect(res.body.errors).toBeUndefined();
+      return res.body.data!;
+    };
+    await run(
+      `mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { description: "Changed" }) { id } }`,
+      {
+        id: endpoint.id,
+      },
+    );
+    const rotated = await run(`mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }`, {
+      id: endpoint.id,
+    });
+    await run(`mutation($id: ID!) { deleteWebhookEndpoint(id: $id) { id } }`, { id: endpoint.id });
+    const feed = await app.graphql(
+      `query($id: ID!) { changes(subjectId: $id, first: 10) { edges { node { type actor { kind name } data changes } } } }`,
+      { id: endpoint.id },
+      t.keys.admin,
+    );
+    expect(feed.body.errors).toBeUndefined();
+    type Node = { type: string; actor: { kind: string }; data: { description?: string } };
+    const nodes = (feed.body.data!.changes as { edges: Array<{ node: Node }> }).edges.map((e) => e.node);
+    expect(nodes.map((n) => n.type)).toEqual([
+      'webhook.endpoint_created',
+      'webhook.endpoint_updated',
+      'webhook.secret_rotated',
+      'webhook.endpoint_deleted',
+    ]);
+    expect(nodes.every((n) => n.actor.kind === 'apiKey')).toBe(true);
+    expect(nodes[1]!.data.description).toBe('Changed');
+    const text = JSON.stringify(nodes);
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain((rotated.rotateWebhookSecret as { secret: string }).secret);
+    expect(text).not.toContain('whsec_');
+  });
+
   it('are invisible to another tenant, and the operator manages them inside the tenant', async () => {
     const { endpoint } = await create(t.keys.admin);
     const other = await gqlTenant(app, db);

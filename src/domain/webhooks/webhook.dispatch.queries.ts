@@ -57,6 +57,8 @@ export async function fanOut(
           -- can hold back: events already committed when the endpoint was made (or re-enabled) are
           -- passed over, not sent.
           and (since_snapshot is null or not pg_visible_in_snapshot(txid, since_snapshot))
+          -- An endpoint is not told about itself (its own creation, edits, secret rotations).
+          and not (resource_type = 'WebhookEndpoint' and resource_id = endpoint_id::text)
         order by endpoint_id, txid, id
         returning 1),
       adv as (

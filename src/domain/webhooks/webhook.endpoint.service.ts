@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { auditInsert } from '../audit/audit';
 import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
 import { isUuid, pgArray, query, sql, type SqlFragment } from '../sql';
@@ -68,6 +69,34 @@ function checkInput(input: Partial<WebhookEndpointInput>, policy: WebhookTargetP
       throw new DomainError('INVALID_INPUT', `"${t}" is not an event type (e.g. user.created).`);
 }
 
+/**
+ * The feed event of a change to an endpoint, in the statement that makes it (`from` names the
+ * CTE with the endpoint's row). The state carries no secret: an event is readable with read scope.
+ */
+function endpointEvent(
+  ctx: DirectoryContext,
+  action:
+    | 'webhook.endpoint_created'
+    | 'webhook.endpoint_updated'
+    | 'webhook.endpoint_deleted'
+    | 'webhook.secret_rotated',
+  changedFields: readonly string[],
+): SqlFragment {
+  return auditInsert(
+    ctx,
+    {
+      tenantId: ctx.tenantId,
+      action,
+      resourceType: 'WebhookEndpoint',
+      resourceId: sql`x.id`,
+      changedFields,
+      data: sql`jsonb_build_object('id', x.id, 'url', x.url, 'description', x.description,
+        'eventTypes', to_jsonb(x.event_types), 'enabled', x.enabled)`,
+    },
+    sql`from x`,
+  );
+}
+
 /** One endpoint of the tenant, or WEBHOOK_NOT_FOUND. */
 export async function getWebhookEndpoint(ctx: DirectoryContext, id: string): Promise<WebhookEndpoint> {
   if (!isUuid(id)) throw notFound();
@@ -106,13 +135,14 @@ export async function createWebhookEndpoint(
   // only lets the tenant go one over a soft limit.
   const rows = await query(
     ctx.em,
-    sql`insert into webhook_endpoint (id, tenant_id, url, description, event_types, enabled, secret, cursor_txid,
+    sql`with x as (insert into webhook_endpoint (id, tenant_id, url, description, event_types, enabled, secret, cursor_txid,
         since_snapshot, disabled_at, disabled_reason)
       select ${id}, ${ctx.tenantId}, ${input.url}, ${input.description ?? ''}, ${pgArray(input.eventTypes ?? [])}::text[],
         ${enabled}, ${secret}, pg_snapshot_xmin(pg_current_snapshot()), pg_current_snapshot(),
         ${enabled ? null : new Date()}::timestamptz, ${enabled ? null : 'manual'}
       where (select count(*) from webhook_endpoint where tenant_id = ${ctx.tenantId}) < ${MAX_ENDPOINTS_PER_TENANT}
-      returning id`,
+      returning *), a as (${endpointEvent(ctx, 'webhook.endpoint_created', ['*'])})
+      select id from x`,
   );
   if (rows.length === 0)
     throw new DomainError(
@@ -153,9 +183,14 @@ export async function updateWebhookEndpoint(
       : sql.empty;
   const rows = await query(
     ctx.em,
-    sql`with u as (update webhook_endpoint w set ${sql.join(sets, sql`, `)}
-        where w.tenant_id = ${ctx.tenantId} and w.id = ${id} returning id)${cancel}
-      select id from u`,
+    sql`with x as (update webhook_endpoint w set ${sql.join(sets, sql`, `)}
+        where w.tenant_id = ${ctx.tenantId} and w.id = ${id} returning w.*)${cancel},
+      a as (${endpointEvent(
+        ctx,
+        'webhook.endpoint_updated',
+        Object.keys(input).filter((k) => input[k as keyof typeof input] !== undefined),
+      )})
+      select id from x`,
   );
   if (rows.length === 0) throw notFound();
   return getWebhookEndpoint(ctx, id);
@@ -164,7 +199,12 @@ export async function updateWebhookEndpoint(
 /** Deletes an endpoint with its deliveries and their log. */
 export async function deleteWebhookEndpoint(ctx: DirectoryContext, id: string): Promise<WebhookEndpoint> {
   const endpoint = await getWebhookEndpoint(ctx, id);
-  await query(ctx.em, sql`delete from webhook_endpoint where tenant_id = ${ctx.tenantId} and id = ${id}`);
+  await query(
+    ctx.em,
+    sql`with x as (delete from webhook_endpoint where tenant_id = ${ctx.tenantId} and id = ${id} returning *),
+      a as (${endpointEvent(ctx, 'webhook.endpoint_deleted', [])})
+      select id from x`,
+  );
   return endpoint;
 }
 
@@ -184,9 +224,11 @@ export async function rotateWebhookSecret(
   const until = new Date(Date.now() + overlapHours * HOUR_MS);
   const rows = await query(
     ctx.em,
-    sql`update webhook_endpoint set previous_secret = ${overlapHours > 0 ? sql`secret` : sql`null`},
+    sql`with x as (update webhook_endpoint set previous_secret = ${overlapHours > 0 ? sql`secret` : sql`null`},
         previous_secret_until = ${overlapHours > 0 ? until : null}::timestamptz, secret = ${secret}, updated_at = now()
-      where tenant_id = ${ctx.tenantId} and id = ${id} returning id`,
+      where tenant_id = ${ctx.tenantId} and id = ${id} returning *),
+      a as (${endpointEvent(ctx, 'webhook.secret_rotated', ['secret'])})
+      select id from x`,
   );
   if (rows.length === 0) throw notFound();
   return { endpoint: await getWebhookEndpoint(ctx, id), secret };

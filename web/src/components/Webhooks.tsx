@@ -41,6 +41,15 @@ export const EVENT_TYPE_GROUPS: Array<{ label: string; types: string[] }> = [
     types: ['scim_token.created', 'scim_token.revoked', 'api_key.created', 'api_key.revoked'],
   },
   { label: 'Alerts', types: ['directory.mass_deprovisioning', 'webhook.endpoint_disabled'] },
+  {
+    label: 'Webhooks',
+    types: [
+      'webhook.endpoint_created',
+      'webhook.endpoint_updated',
+      'webhook.secret_rotated',
+      'webhook.endpoint_deleted',
+    ],
+  },
 ];
 
 const DISABLED_REASONS: Record<NonNullable<Endpoint['disabledReason']>, string> = {
