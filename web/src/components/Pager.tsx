@@ -1,11 +1,11 @@
 import { Button, Group, Text } from '@mantine/core';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 
 /**
- * Forward cursor paging with a way back: the cursors of the pages seen so far. Reset whenever the
- * query changes (give it a key).
+ * Forward cursor paging with a way back: the cursors of the pages seen so far. Back to the first
+ * page whenever `resetKey` changes (what the list shows: its filter, search, owner).
  */
-export function usePager() {
+export function usePager(resetKey: string | number = '') {
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const after = cursors[cursors.length - 1] ?? null;
   const next = useCallback((endCursor: string | null | undefined) => {
@@ -13,6 +13,7 @@ export function usePager() {
   }, []);
   const previous = useCallback(() => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c)), []);
   const reset = useCallback(() => setCursors([null]), []);
+  useEffect(() => reset(), [resetKey, reset]);
   return { after, page: cursors.length, next, previous, reset };
 }
 

@@ -12,7 +12,7 @@ import {
   Title,
   UnstyledButton,
 } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { useSearchText } from '../useSearchText';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { HealthSummary } from '../components/Health';
 import { Pager, usePager } from '../components/Pager';
@@ -133,11 +133,9 @@ export default function ActivityPage() {
   const [outcome, setOutcome] = useState<string | null>(null);
   const [operation, setOperation] = useState<string | null>(null);
   const [resourceType, setResourceType] = useState<string | null>(null);
-  const [search, setSearch] = useState('');
-  const [debounced] = useDebouncedValue(search.trim(), 300);
+  const { search, setSearch, debounced } = useSearchText();
   const [live, setLive] = useState(false);
   const [open, setOpen] = useState<Entry>();
-  const pager = usePager();
   // The time range is fixed when chosen (not every poll), so pages do not shift under the cursor.
   const [rangeStart, setRangeStart] = useState<string | null>(() => startOf('24h'));
   const chooseRange = (value: string) => {
@@ -158,9 +156,7 @@ export default function ActivityPage() {
     }),
     [rangeStart, live, outcome, operation, resourceType, debounced],
   );
-  const filterKey = JSON.stringify(filter);
-  const { reset } = pager;
-  useEffect(() => reset(), [filterKey, live, reset]);
+  const pager = usePager(`${JSON.stringify(filter)}|${live}`);
 
   const tail = live && pager.page === 1;
   const { data, error, loading } = useQuery(

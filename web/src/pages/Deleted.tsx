@@ -16,7 +16,7 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { useSearchText } from '../useSearchText';
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { ApiError, request } from '../api';
@@ -159,11 +159,8 @@ function DeletedUsers({
   version: number;
   onRestore: (t: Target) => void;
 }) {
-  const [search, setSearch] = useState('');
-  const [debounced] = useDebouncedValue(search.trim(), 300);
-  const pager = usePager();
-  const { reset } = pager;
-  useEffect(() => reset(), [debounced, version, reset]);
+  const { search, setSearch, debounced } = useSearchText();
+  const pager = usePager(`${debounced}|${version}`);
   const { data, error, loading, refetch } = useQuery(
     DeletedUsersDocument,
     { first: PAGE, after: pager.after, search: debounced || null },
@@ -265,11 +262,8 @@ function DeletedGroups({
   version: number;
   onRestore: (t: Target) => void;
 }) {
-  const [search, setSearch] = useState('');
-  const [debounced] = useDebouncedValue(search.trim(), 300);
-  const pager = usePager();
-  const { reset } = pager;
-  useEffect(() => reset(), [debounced, version, reset]);
+  const { search, setSearch, debounced } = useSearchText();
+  const pager = usePager(`${debounced}|${version}`);
   const { data, error, loading, refetch } = useQuery(
     DeletedGroupsDocument,
     { first: PAGE, after: pager.after, search: debounced || null },

@@ -13,9 +13,7 @@ const PAGE = 50;
 export default function GroupPage() {
   const tenantId = useTenantId();
   const { id = '' } = useParams();
-  const pager = usePager();
-  const { reset } = pager;
-  useEffect(() => reset(), [id, reset]);
+  const pager = usePager(id);
   const { data, error, loading } = useQuery(
     GroupDetailDocument,
     { id, first: PAGE, after: pager.after },

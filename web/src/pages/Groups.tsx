@@ -1,6 +1,6 @@
 import { Anchor, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
-import { useEffect, useMemo, useState } from 'react';
+import { useSearchText } from '../useSearchText';
+import { useEffect, useMemo } from 'react';
 import { Link } from 'react-router';
 import { Pager, usePager } from '../components/Pager';
 import { Empty, ErrorAlert, Loading } from '../components/States';
@@ -12,9 +12,8 @@ const PAGE = 50;
 
 export default function GroupsPage() {
   const tenantId = useTenantId();
-  const [search, setSearch] = useState('');
-  const [debounced] = useDebouncedValue(search.trim(), 300);
-  const pager = usePager();
+  const { search, setSearch, debounced } = useSearchText();
+  const pager = usePager(debounced);
   useEffect(() => {
     document.title = 'Groups · CheckProof Directory';
   }, []);
@@ -22,8 +21,6 @@ export default function GroupsPage() {
     () => (debounced ? { displayName: { startsWith: debounced } } : null),
     [debounced],
   );
-  const { reset } = pager;
-  useEffect(() => reset(), [debounced, reset]);
   const { data, error, loading } = useQuery(
     GroupsDocument,
     { first: PAGE, after: pager.after, filter },

@@ -12,7 +12,7 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { useSearchText } from '../useSearchText';
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { request } from '../api';
@@ -219,11 +219,8 @@ function SetupLinkModal({ tenant, onClose }: { tenant: Tenant | undefined; onClo
 }
 
 export default function TenantsPage() {
-  const [search, setSearch] = useState('');
-  const [debounced] = useDebouncedValue(search.trim(), 300);
-  const pager = usePager();
-  const { reset } = pager;
-  useEffect(() => reset(), [debounced, reset]);
+  const { search, setSearch, debounced } = useSearchText();
+  const pager = usePager(debounced);
   const { data, error, loading, refetch } = useQuery(TenantsDocument, {
     first: PAGE,
     after: pager.after,

@@ -1,5 +1,5 @@
 import { Anchor, Badge, Group, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { useSearchText } from '../useSearchText';
 import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { Pager, usePager } from '../components/Pager';
@@ -13,10 +13,8 @@ const PAGE = 50;
 
 export default function UsersPage() {
   const tenantId = useTenantId();
-  const [search, setSearch] = useState('');
-  const [debounced] = useDebouncedValue(search.trim(), 300);
+  const { search, setSearch, debounced } = useSearchText();
   const [active, setActive] = useState('all');
-  const pager = usePager();
   useEffect(() => {
     document.title = 'Users · CheckProof Directory';
   }, []);
@@ -30,9 +28,7 @@ export default function UsersPage() {
     if (active !== 'all') parts.push({ active: active === 'active' });
     return parts.length === 0 ? null : parts.length === 1 ? parts[0]! : { and: parts };
   }, [debounced, active]);
-  const { reset } = pager;
-  const filterKey = JSON.stringify(filter);
-  useEffect(() => reset(), [filterKey, reset]);
+  const pager = usePager(JSON.stringify(filter));
 
   const { data, error, loading } = useQuery(
     UsersDocument,

@@ -379,9 +379,7 @@ function Deliveries({
 }) {
   const [state, setState] = useState<string | null>(null);
   const [openId, setOpenId] = useState<string>();
-  const pager = usePager();
-  const { reset } = pager;
-  useEffect(() => reset(), [state, reset]);
+  const pager = usePager(state ?? '');
   // The first page follows the dispatcher's work; older pages stay still under the cursor.
   const { data, error, loading, refetch } = useQuery(
     WebhookDeliveriesDocument,
