@@ -35,12 +35,34 @@ function processCpu(pid: number | string): number {
   return (Number(fields[11]) + Number(fields[12])) / ticks();
 }
 
+let benchDatabase: string | undefined;
+
+/**
+ * Counts only the PostgreSQL backends serving `database` (plus the server's own background
+ * processes), so that other databases' work on a shared server (another job's tests) stays out
+ * of the figures. A backend's process title names its database: `postgres: 15/main: user db host state`.
+ */
+export function watchPostgresDatabase(database: string | undefined): void {
+  benchDatabase = database;
+}
+
+const BACKGROUND =
+  /: (background writer|checkpointer|walwriter|autovacuum launcher|logical replication launcher|archiver|stats collector)\s*$/;
+
+function counted(pid: string): boolean {
+  if (benchDatabase === undefined) return true;
+  const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  if (!title.startsWith('postgres:')) return true; // the postmaster itself
+  return BACKGROUND.test(title) || title.split(/\s+/).includes(benchDatabase);
+}
+
 function postgresCpu(): Map<string, number> {
   const byPid = new Map<string, number>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') byPid.set(pid, processCpu(pid));
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres' && counted(pid))
+        byPid.set(pid, processCpu(pid));
     } catch {
       // the process ended meanwhile
     }
