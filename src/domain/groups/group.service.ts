@@ -5,9 +5,13 @@ import { archiveGroups } from '../deleted/deleted.sql';
 import { DomainError } from '../errors';
 import {
   addMembers,
+  addUsersCtes,
   removeAllMembers,
   removeMembers,
   replaceMembers,
+  resolveMembers,
+  warnUnknown,
+  type Resolved,
 } from '../memberships/membership.service';
 import { actingSql } from '../memberships/membership.history';
 import { inTransaction, isUuid, json, PREPARE, query, sql } from '../sql';
@@ -106,6 +110,8 @@ export async function changeGroup(
   opts: GroupWriteOptions = {},
 ): Promise<GroupRecord> {
   if (!isUuid(id)) throw notFound(id);
+  const users = await usersToAdd(ctx, changes, opts);
+  if (users) return addUsersAtOnce(ctx, id, users);
   return inTransaction(ctx, async (tx) => {
     const em = tx.em;
     const attrs = mergeAttributes(changes);
@@ -164,6 +170,57 @@ export async function changeGroup(
     }
     return updated;
   });
+}
+
+/**
+ * The users to add when the change is Entra's membership PATCH — one Add whose members are all
+ * users, with no If-Match — resolved before the group is locked; undefined for any other change
+ * (it takes the transaction).
+ */
+async function usersToAdd(
+  ctx: DirectoryContext,
+  changes: readonly GroupChange[],
+  opts: GroupWriteOptions,
+): Promise<Resolved[] | undefined> {
+  const [change] = changes;
+  if (changes.length !== 1 || change?.kind !== 'addMembers') return undefined;
+  if (opts.ifMatch !== undefined || ctx.em.isInTransaction()) return undefined;
+  const { found, unknown } = await resolveMembers(ctx, change.members);
+  // A nested group needs the cycle check, which serialises on the tenant's graph lock.
+  if (found.some((m) => m.type !== 'User')) return undefined;
+  warnUnknown(ctx, unknown);
+  return found;
+}
+
+/**
+ * Adds users as one statement: lock and version the group, its group.updated event, the
+ * membership rows and one event per member. Entra sends these 16 at a time to one group, and the
+ * group's row lock serialises them: as one statement the lock is held for that statement and its
+ * commit only, instead of across BEGIN, three round trips and COMMIT.
+ */
+async function addUsersAtOnce(ctx: DirectoryContext, id: string, users: Resolved[]): Promise<GroupRecord> {
+  const audit = auditInsert(
+    ctx,
+    {
+      tenantId: ctx.tenantId,
+      action: 'group.updated',
+      resourceType: 'Group',
+      resourceId: G_ID,
+      changedFields: ['members'],
+      data: G_STATE,
+    },
+    FROM_G,
+  );
+  const rows = await query<GroupRow>(
+    ctx.em,
+    sql`with g as (update "group" set version = version + 1, updated_at = now() where tenant_id = ${ctx.tenantId} and id = ${id} returning *),
+     a as (${audit} returning 1),
+     ${addUsersCtes(ctx, users, sql`a`)}
+     select g.* from g cross join (select count(*) from me) as after_members`,
+    PREPARE,
+  );
+  if (!rows[0]) throw notFound(id);
+  return rowToGroup(rows[0]);
 }
 
 /**

@@ -4,6 +4,7 @@ import { groupStateJson } from '../groups/group.state';
 import { sql, type SqlFragment } from '../sql';
 
 const GROUP_STATE = groupStateJson('pg');
+const GROUP_TABLE = sql`"group"`;
 
 /** The member of membership row `m` as events name it: type, id and display name. */
 const MEMBER_JSON = sql`jsonb_build_object('type', case when m.member_user_id is not null then 'User' else 'Group' end,
@@ -12,12 +13,15 @@ const MEMBER_JSON = sql`jsonb_build_object('type', case when m.member_user_id is
 /**
  * The group.member_added or group.member_removed events (one per member) for the membership rows
  * a CTE of the same statement returned (`rows`: group_id, member_id, member_user_id,
- * member_group_id, display), each naming the group (its state) and the member.
+ * member_group_id, display), each naming the group (its state) and the member. `groups` is where
+ * the group's state is read: the table, or a CTE of the same statement that changed the group
+ * (whose new version the table does not show that statement).
  */
 export function memberEvents(
   ctx: DirectoryContext,
   action: 'group.member_added' | 'group.member_removed',
   rows: SqlFragment,
+  groups: SqlFragment = GROUP_TABLE,
 ): SqlFragment {
   return auditInsert(
     ctx,
@@ -29,7 +33,7 @@ export function memberEvents(
       changedFields: ['members'],
       data: sql`jsonb_build_object('group', ${GROUP_STATE}, 'member', ${MEMBER_JSON})`,
     },
-    sql`from ${rows} m join "group" pg on pg.id = m.group_id
+    sql`from ${rows} m join ${groups} pg on pg.id = m.group_id
       left join app_user mu on mu.id = m.member_user_id left join "group" mg on mg.id = m.member_group_id`,
   );
 }

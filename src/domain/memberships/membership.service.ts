@@ -8,14 +8,14 @@ import { actingSql } from './membership.history';
 const ADDED = sql`ins`;
 const REMOVED = sql`del`;
 
-interface Resolved {
+export interface Resolved {
   id: string;
   type: MemberType;
   display: string | null;
 }
 
 /** Splits member references into those that exist in the tenant (with their type) and unknown ids. */
-async function resolveMembers(ctx: DirectoryContext, refs: readonly MemberRef[]) {
+export async function resolveMembers(ctx: DirectoryContext, refs: readonly MemberRef[]) {
   const unknown: string[] = [];
   const byId = new Map<string, MemberRef>();
   for (const ref of refs) {
@@ -81,11 +81,7 @@ export async function addMembers(
   refs: readonly MemberRef[],
 ): Promise<number> {
   const { found, unknown } = await resolveMembers(ctx, refs);
-  if (unknown.length > 0) {
-    ctx.warnings.push(
-      `Skipped ${unknown.length} member id(s) that are not users or groups of this tenant: ${unknown.slice(0, 20).join(', ')}`,
-    );
-  }
+  warnUnknown(ctx, unknown);
   if (found.length === 0) return 0;
   await assertNoCycle(
     ctx,
@@ -105,6 +101,38 @@ export async function addMembers(
     PREPARE,
   );
   return rows[0]?.n ?? 0;
+}
+
+/** Reports member ids that are neither users nor groups of the tenant (they are skipped). */
+export function warnUnknown(ctx: DirectoryContext, unknown: readonly string[]): void {
+  if (unknown.length === 0) return;
+  ctx.warnings.push(
+    `Skipped ${unknown.length} member id(s) that are not users or groups of this tenant: ${unknown.slice(0, 20).join(', ')}`,
+  );
+}
+
+/**
+ * The CTEs that add users to the group row the CTE `g` of the same statement changed (locked and
+ * versioned), with their events: `ins` and `me`. They read `g`, so they run after it, and the
+ * events also read `after` (the group's own event CTE), so the feed keeps its order: group.updated,
+ * then one group.member_added per member.
+ *
+ * Only adds: insert-if-absent is decided against the latest committed rows, whatever the
+ * statement's snapshot. A delete is not: when the statement waits for the group's lock, its
+ * snapshot predates the change it waited for, and a member that change added would not be seen
+ * (and not removed). Removals take the transaction, whose next statement sees it.
+ */
+export function addUsersCtes(
+  ctx: DirectoryContext,
+  users: readonly Resolved[],
+  after: SqlFragment,
+): SqlFragment {
+  return sql`ins as (insert into membership (tenant_id, group_id, member_user_id, display)
+       select g.tenant_id, g.id, x.id, x.display from g
+       cross join unnest(${pgArray(users.map((m) => m.id))}::uuid[], ${pgArray(users.map((m) => m.display))}::text[]) as x(id, display)
+       where ${actingSql(ctx)}
+       on conflict (group_id, member_id) do nothing returning ${MEMBER_ROW}),
+     me as (${memberEvents(ctx, 'group.member_added', sql`(select ins.* from ins cross join (select count(*) from ${after}) as after_g)`, sql`g`)} returning 1)`;
 }
 
 /** Deletes membership rows of `groupId` matching `where`, with a group.member_removed event each. */

@@ -139,3 +139,77 @@ describe('parallel creates', () => {
     expect(roles[0]!.n).toBe(1);
   });
 });
+
+describe("Entra's single-member add, as one statement", () => {
+  it('is one statement outside a transaction, and 16 in parallel each version the group once', async () => {
+    const users = await createUsers(16, 'one-stmt');
+    const group = await createGroup('One statement');
+    db.queries.length = 0;
+    expect((await addOne(group, users[0]!)).status).toBe(204);
+    const seen = db.queries.filter((q) => !/provisioning_log|pg_notify/.test(q));
+    // The member lookup, then one write that versions the group and adds the member.
+    const writes = seen.filter((q) => /insert into membership|update "group"/.test(q));
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toMatch(/update "group"[\s\S]*insert into membership/);
+
+    const res = await Promise.all(users.slice(1).map((id) => addOne(group, id)));
+    expect(res.map((r) => r.status)).toEqual(res.map(() => 204));
+    expect(await memberIds(group)).toEqual([...users].sort());
+    const got = await scim.req('GET', `/Groups/${group}?excludedAttributes=members`);
+    expect(got.body.meta.version).toBe('W/"17"');
+
+    // Each request is one transaction: its group.updated event, then its member's event, naming
+    // the version that request gave the group.
+    const events = await db
+      .em()
+      .getConnection()
+      .execute<Array<{ txid: string; action: string; version: number; member: string | null }>>(
+        `select txid::text, action, coalesce((data->>'version')::int, (data->'group'->>'version')::int) as version,
+           data->'member'->>'id' as member
+         from audit_event where resource_id = ? and action in ('group.updated', 'group.member_added') order by txid, id`,
+        [group],
+      );
+    const byTx = new Map<string, typeof events>();
+    for (const e of events) byTx.set(e.txid, [...(byTx.get(e.txid) ?? []), e]);
+    expect(byTx.size).toBe(16);
+    for (const tx of byTx.values()) {
+      expect(tx.map((e) => e.action)).toEqual(['group.updated', 'group.member_added']);
+      expect(tx[1]!.version).toBe(tx[0]!.version);
+    }
+    expect([...byTx.values()].map((tx) => tx[0]!.version).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 16 }, (_, i) => i + 2),
+    );
+    expect(new Set(events.map((e) => e.member).filter(Boolean))).toEqual(new Set(users));
+  });
+
+  it('skips unknown ids with a warning and still versions the group, as the transaction did', async () => {
+    const [user] = await createUsers(1, 'one-stmt-unknown');
+    const group = await createGroup('One statement, unknown member');
+    const res = await scim.req('PATCH', `/Groups/${group}`, {
+      schemas: [PATCH_OP],
+      Operations: [
+        {
+          op: 'Add',
+          path: 'members',
+          value: [{ value: user }, { value: '00000000-0000-4000-8000-000000000000' }],
+        },
+      ],
+    });
+    expect(res.status).toBe(204);
+    expect(await memberIds(group)).toEqual([user]);
+    expect((await scim.req('GET', `/Groups/${group}`)).body.meta.version).toBe('W/"2"');
+    expect((await addOne(group, '00000000-0000-4000-8000-000000000001')).status).toBe(204);
+    expect((await scim.req('GET', `/Groups/${group}`)).body.meta.version).toBe('W/"3"');
+  });
+
+  it('answers 404 for a group that does not exist, and adds nothing', async () => {
+    const [user] = await createUsers(1, 'one-stmt-404');
+    const res = await addOne('00000000-0000-4000-8000-00000000abcd', user!);
+    expect(res.status).toBe(404);
+    const rows = await db
+      .em()
+      .getConnection()
+      .execute(`select 1 from membership where member_user_id = ?`, [user]);
+    expect(rows).toHaveLength(0);
+  });
+});
