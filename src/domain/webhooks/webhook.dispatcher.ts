@@ -50,6 +50,11 @@ export interface WebhookDispatcher {
   stop(): Promise<void>;
 }
 
+/**
+ * Least time between two looks for work: under a write load the change notices come every few
+ * milliseconds, and each look is three statements; events wait at most this much longer.
+ */
+const MIN_GAP_MS = 25;
 const HELD_BACK_FIRST_MS = 25;
 const HELD_BACK_MAX_MS = 400;
 const ERROR_PAUSE_MS = 1000;
@@ -147,7 +152,12 @@ export function startWebhookDispatcher(opts: WebhookDispatcherOptions): WebhookD
 
   const loop = async () => {
     let heldBackMs = HELD_BACK_FIRST_MS;
+    let last = 0;
     while (!stopped) {
+      const gap = last + MIN_GAP_MS - Date.now();
+      if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
+      if (stopped) break;
+      last = Date.now();
       const seen = generation;
       let ms = pollMs;
       try {
