@@ -27,10 +27,12 @@ export class Migration20261209020000_tenant_lifecycle extends Migration {
     this.addSql(
       `create index "operator_audit_event_tenant_index" on "operator_audit_event" ("tenant_id", "id");`,
     );
-    this.addSql(`create function "cp_operator_audit_event_append_only"() returns trigger language plpgsql as $$
+    this
+      .addSql(`create function "cp_operator_audit_event_append_only"() returns trigger language plpgsql as $$
       begin raise exception 'operator_audit_event is append-only'; end
     $$;`);
-    this.addSql(`create trigger "operator_audit_event_append_only" before update or delete on "operator_audit_event"
+    this
+      .addSql(`create trigger "operator_audit_event_append_only" before update or delete on "operator_audit_event"
       for each row execute function "cp_operator_audit_event_append_only"();`);
   }
 

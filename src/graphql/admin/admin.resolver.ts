@@ -8,10 +8,7 @@ import {
   rotateCredential,
 } from '../../domain/credentials/credential.service';
 import { DomainError } from '../../domain/errors';
-import {
-  revokeTenantScimTokens,
-  rotateTenantScimToken,
-} from '../../domain/tenants/tenant-lifecycle.service';
+import { revokeTenantScimTokens, rotateTenantScimToken } from '../../domain/tenants/tenant-lifecycle.service';
 import { findTenant } from '../../domain/tenants/tenant.service';
 import { badInput } from '../common/connection';
 import { operatorCtx, principalOf, tenantCtx, type GraphQLContext } from '../context';
@@ -96,7 +93,7 @@ export class AdminResolver {
   @Authorized('OPERATOR', 'TENANT_ADMIN')
   @Mutation(() => RevokeScimTokensPayload, {
     description:
-      "Revokes every live SCIM token of the tenant at once, in every process: Entra is refused (401) until it is given a new token (rotateScimToken). The operator names the tenant (or acts in it).",
+      'Revokes every live SCIM token of the tenant at once, in every process: Entra is refused (401) until it is given a new token (rotateScimToken). The operator names the tenant (or acts in it).',
   })
   async revokeScimTokens(
     @Ctx() ctx: GraphQLContext,

@@ -56,7 +56,9 @@ export class TenantLifecycleResolver {
   }
 
   @Authorized('OPERATOR')
-  @Mutation(() => Tenant, { description: 'Lifts a suspension (operator only); resuming an active tenant is harmless.' })
+  @Mutation(() => Tenant, {
+    description: 'Lifts a suspension (operator only); resuming an active tenant is harmless.',
+  })
   resumeTenant(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Tenant> {
     return resumeTenant(operatorCtx(ctx), id);
   }
@@ -83,7 +85,8 @@ export class TenantLifecycleResolver {
   operatorAuditEvents(
     @Arg('tenantId', () => ID) tenantId: string,
     @Ctx() ctx: GraphQLContext,
-    @Arg('first', () => Int, { nullable: true, description: 'Default 50, at most 500.' }) first?: number | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Default 50, at most 500.' })
+    first?: number | null,
   ): Promise<OperatorAuditEvent[]> {
     return operatorAuditEvents(operatorCtx(ctx), tenantId.toLowerCase(), pageSize(first));
   }

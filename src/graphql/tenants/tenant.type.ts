@@ -22,7 +22,10 @@ export class Tenant {
   })
   suspendedAt!: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'Why it was suspended (for operators; never shown to Entra).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why it was suspended (for operators; never shown to Entra).',
+  })
   suspendedReason!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Who suspended it (operator:operator).' })

@@ -44,7 +44,9 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
         credentialId: key.id,
         name: key.name,
       } as const;
-      return key.tenantSuspended ? { status: 'suspended', principal } : { status: 'authenticated', principal };
+      return key.tenantSuspended
+        ? { status: 'suspended', principal }
+        : { status: 'authenticated', principal };
     }
     if (deps.verifyJwt && looksLikeJwt(token)) return withTenantStanding(em, await deps.verifyJwt(token, em));
     return { status: 'rejected', reason: 'invalid token' };
