@@ -5,8 +5,9 @@ import { createTenant, look, operatorGql, scim, signInOperator, uniq, type Tenan
 
 async function openActions(page: Page, tenant: Tenant, item: string): Promise<void> {
   await page.getByLabel('Search tenants').fill(tenant.name);
+  // The search is debounced and the list reloads once it applies: act on the settled list.
+  await expect(page.getByText('1–1 of 1 tenants')).toBeVisible();
   const row = page.getByRole('row', { name: new RegExp(tenant.name) });
-  await expect(row).toHaveCount(1);
   await row.getByRole('button', { name: `Manage ${tenant.name}` }).click();
   await page.getByRole('menuitem', { name: item }).click();
 }
