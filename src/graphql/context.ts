@@ -39,11 +39,23 @@ export interface GraphQLContext {
 /** The authenticated principal, or UNAUTHENTICATED. */
 export function principalOf(ctx: GraphQLContext): Principal {
   if (ctx.auth.status === 'authenticated') return ctx.auth.principal;
+  if (ctx.auth.status === 'suspended') throw tenantSuspendedError();
   throw new GraphQLError(
     ctx.auth.status === 'rejected'
       ? `Authentication failed: ${ctx.auth.reason}.`
       : 'Authentication required: send Authorization: Bearer <token>.',
     { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } },
+  );
+}
+
+/**
+ * Refusal of a suspended tenant's credentials: FORBIDDEN (HTTP 403) with reason TENANT_SUSPENDED,
+ * so clients can tell it from a missing scope.
+ */
+export function tenantSuspendedError(): GraphQLError {
+  return new GraphQLError(
+    'This tenant is suspended by the CheckProof operator: its API keys, JWTs and console sessions are refused until it is resumed. Contact CheckProof support.',
+    { extensions: { code: 'FORBIDDEN', reason: 'TENANT_SUSPENDED', http: { status: 403 } } },
   );
 }
 

@@ -13,6 +13,7 @@ import { RoleResolver } from './roles/role.resolver';
 import { RoleUsersResolver } from './roles/role-users.resolver';
 import { SessionResolver } from './console/session.resolver';
 import { MassDeprovisioningResolver } from './tenants/mass-deprovisioning.resolver';
+import { TenantLifecycleResolver } from './tenants/tenant-lifecycle.resolver';
 import { TenantOverviewResolver } from './tenants/tenant-overview.resolver';
 import { TenantResolver } from './tenants/tenant.resolver';
 import { UserMutationResolver } from './users/user.mutations';
@@ -26,6 +27,7 @@ import { WebhookResolver } from './webhooks/webhook.resolver';
 export const resolvers: NonEmptyArray<Function> = [
   TenantResolver,
   TenantOverviewResolver,
+  TenantLifecycleResolver,
   AdminResolver,
   ProvisioningLogResolver,
   ProvisioningActivityResolver,

@@ -65,10 +65,14 @@ export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.
           throw known ? domainHttpError(known) : err;
         }
         // For the request's log line and metrics.
-        if (auth.status === 'authenticated' && auth.principal.kind !== 'operator')
+        if (
+          (auth.status === 'authenticated' || auth.status === 'suspended') &&
+          auth.principal.kind !== 'operator'
+        )
           state.tenantId = auth.principal.tenantId;
         else if (actingTenantId) state.tenantId = actingTenantId;
         else if (auth.status === 'rejected') state.errorReason = auth.reason;
+        if (auth.status === 'suspended') state.errorReason = 'tenant suspended';
         const context: GraphQLContext = {
           auth,
           requestId: state.requestId,

@@ -30,6 +30,7 @@ describe('migrations', () => {
       'membership',
       'membership_deleted_group',
       'membership_interval',
+      'operator_audit_event',
       'provisioning_log',
       'role',
       'setup_link',
@@ -48,7 +49,7 @@ describe('migrations', () => {
     expect(await tables()).toEqual([]);
     const applied = await migrateUp(db.orm);
     expect(applied).toEqual(migrationsList.map((m) => m.name));
-    expect(await tables()).toHaveLength(19);
+    expect(await tables()).toHaveLength(20);
   });
 
   it('apply nothing when the database is up to date', async () => {

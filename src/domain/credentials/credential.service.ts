@@ -4,8 +4,14 @@ import { auditInsert } from '../audit/audit';
 import type { OperatorContext } from '../context';
 import { DomainError } from '../errors';
 import { announceCredentialRevoked } from './credential.events';
-import { isUuid, pgArray, PREPARE, query, sql } from '../sql';
-import type { ApiScope, CredentialKind, CredentialRecord, IssuedCredential } from './credential.types';
+import { inTransaction, isUuid, pgArray, PREPARE, query, sql } from '../sql';
+import type {
+  ApiScope,
+  AuthenticatedCredential,
+  CredentialKind,
+  CredentialRecord,
+  IssuedCredential,
+} from './credential.types';
 import { generateSecret, hashSecret, secretMatches, secretPrefix } from './secrets';
 
 type Row = Record<string, unknown>;
@@ -117,6 +123,75 @@ export async function revokeCredential(
 }
 
 /**
+ * Revokes every live credential of one kind of the tenant (but `keepId`), each with its audit event
+ * and revocation notice, in one statement; returns those revoked (none is harmless).
+ */
+export async function revokeLiveCredentials(
+  ctx: OperatorContext,
+  tenantId: string,
+  kind: CredentialKind,
+  keepId?: string,
+): Promise<CredentialRecord[]> {
+  const audit = auditInsert(
+    ctx,
+    {
+      tenantId,
+      action: eventType(kind, 'revoked'),
+      resourceType: 'Credential',
+      resourceId: C_ID,
+      changedFields: ['revoked_at'],
+      data: C_STATE,
+    },
+    FROM_C,
+  );
+  const rows = await query<Row>(
+    ctx.em,
+    sql`with c as (update credential set revoked_at = now()
+       where tenant_id = ${tenantId} and kind = ${kind} and revoked_at is null${keepId ? sql` and id <> ${keepId}` : sql.empty}
+       returning ${COLUMNS}),
+     a as (${audit})
+     select c.*, pg_notify(${CREDENTIAL_REVOKED_CHANNEL}, c.id::text) from c order by c.created_at desc, c.id`,
+  );
+  for (const row of rows) announceCredentialRevoked(String(row.id));
+  return rows.map(toRecord);
+}
+
+/**
+ * Issues a new credential of the kind and, with `revokeOthers`, revokes the tenant's other live ones
+ * in the same transaction (a leaked secret); without it the older ones keep working until revoked,
+ * so Entra is not interrupted.
+ */
+export async function rotateCredential(
+  ctx: OperatorContext,
+  tenantId: string,
+  kind: CredentialKind,
+  name: string,
+  revokeOthers: boolean,
+): Promise<{ issued: IssuedCredential; revoked: CredentialRecord[] }> {
+  return inTransaction(ctx, async (tx) => {
+    const issued = await issueCredential(tx, tenantId, kind, name);
+    const revoked = revokeOthers ? await revokeLiveCredentials(tx, tenantId, kind, issued.credential.id) : [];
+    return { issued, revoked };
+  });
+}
+
+/**
+ * Tells every process to forget what it remembers of the tenant's live credentials (on the
+ * revocation channel, when the transaction commits; at once in this process), so a change of the
+ * tenant's standing (suspended, deleted) applies to the very next request. Returns their ids.
+ */
+export async function forgetTenantCredentials(ctx: OperatorContext, tenantId: string): Promise<string[]> {
+  const rows = await query<Row>(
+    ctx.em,
+    sql`select id, pg_notify(${CREDENTIAL_REVOKED_CHANNEL}, id::text) from credential
+     where tenant_id = ${tenantId} and revoked_at is null`,
+  );
+  const ids = rows.map((r) => String(r.id));
+  for (const id of ids) announceCredentialRevoked(id);
+  return ids;
+}
+
+/**
  * Finds the live credential a presented secret belongs to: candidate rows by prefix, then a
  * constant-time comparison of hashes. `tenantId` narrows SCIM tokens to the URL's tenant.
  */
@@ -125,17 +200,19 @@ export async function authenticateSecret(
   kind: CredentialKind,
   secret: string,
   tenantId?: string,
-): Promise<CredentialRecord | null> {
+): Promise<AuthenticatedCredential | null> {
   if (!secret || secret.length > 200) return null;
   const rows = await query<Row>(
     em,
-    sql`select ${COLUMNS}, secret_hash from credential
+    sql`select ${COLUMNS}, secret_hash,
+       (select t.suspended_at is not null from tenant t where t.id = credential.tenant_id) as tenant_suspended
+     from credential
      where prefix = ${secretPrefix(secret)} and kind = ${kind} and revoked_at is null${tenantId ? sql` and tenant_id = ${tenantId}` : sql.empty}`,
     PREPARE,
   );
   let match: Row | undefined;
   for (const row of rows) if (secretMatches(secret, String(row.secret_hash))) match = row;
-  return match ? toRecord(match) : null;
+  return match ? { ...toRecord(match), tenantSuspended: match.tenant_suspended === true } : null;
 }
 
 /** Records use of a credential (callers throttle; see http/auth). */

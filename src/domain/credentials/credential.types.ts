@@ -22,3 +22,9 @@ export interface IssuedCredential {
   /** The secret, returned once at issue and never again. */
   secret: string;
 }
+
+/** A credential a presented secret was verified against, with its tenant's standing. */
+export interface AuthenticatedCredential extends CredentialRecord {
+  /** The operator suspended the tenant: the credential is valid but must be refused (403). */
+  tenantSuspended: boolean;
+}

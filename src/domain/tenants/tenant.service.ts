@@ -4,7 +4,7 @@ import type { OperatorContext } from '../context';
 import { issueCredential } from '../credentials/credential.service';
 import { DomainError } from '../errors';
 import { decodeKeyset, encodeKeyset, type Page, type PageRequest } from '../paging';
-import { inTransaction, isUuid, query, sql } from '../sql';
+import { inTransaction, isUuid, PREPARE, query, sql } from '../sql';
 
 export interface TenantRecord {
   id: string;
@@ -12,18 +12,49 @@ export interface TenantRecord {
   name: string;
   createdAt: Date;
   updatedAt: Date;
+  /** When the operator suspended it (SCIM and tenant credentials refused), or null. */
+  suspendedAt: Date | null;
+  suspendedReason: string | null;
+  /** The operator actor that suspended it (`operator:operator`). */
+  suspendedBy: string | null;
 }
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-function toTenant(row: Record<string, unknown>): TenantRecord {
+/** Maps a tenant row. */
+export function toTenant(row: Record<string, unknown>): TenantRecord {
   return {
     id: String(row.id),
     slug: String(row.slug),
     name: String(row.name),
     createdAt: new Date(row.created_at as string),
     updatedAt: new Date(row.updated_at as string),
+    suspendedAt: row.suspended_at ? new Date(row.suspended_at as string) : null,
+    suspendedReason: (row.suspended_reason as string | null) ?? null,
+    suspendedBy: (row.suspended_by as string | null) ?? null,
   };
+}
+
+/** A slug as stored (trimmed, lower case), or INVALID_INPUT naming `field`. */
+export function checkSlug(raw: string | undefined, field = 'slug'): string {
+  const slug = raw?.trim().toLowerCase();
+  if (!slug || !SLUG.test(slug)) {
+    throw new DomainError(
+      'INVALID_INPUT',
+      `${field} must be 1-63 characters of lower-case letters, digits and hyphens, starting and ending with a letter or digit.`,
+      { field },
+    );
+  }
+  return slug;
+}
+
+/** A tenant name as stored (trimmed), or INVALID_INPUT. */
+export function checkTenantName(raw: string | undefined): string {
+  const name = raw?.trim();
+  if (!name || name.length > 200) {
+    throw new DomainError('INVALID_INPUT', 'name is required (at most 200 characters).', { field: 'name' });
+  }
+  return name;
 }
 
 /** Creates a tenant with its first SCIM Provisioning Secret Token (returned once). */
@@ -31,18 +62,8 @@ export async function createTenant(
   ctx: OperatorContext,
   input: { slug: string; name: string },
 ): Promise<{ tenant: TenantRecord; scimToken: string }> {
-  const slug = input.slug?.trim().toLowerCase();
-  if (!slug || !SLUG.test(slug)) {
-    throw new DomainError(
-      'INVALID_INPUT',
-      'slug must be 1-63 characters of lower-case letters, digits and hyphens, starting and ending with a letter or digit.',
-      { field: 'slug' },
-    );
-  }
-  const name = input.name?.trim();
-  if (!name || name.length > 200) {
-    throw new DomainError('INVALID_INPUT', 'name is required (at most 200 characters).', { field: 'name' });
-  }
+  const slug = checkSlug(input.slug);
+  const name = checkTenantName(input.name);
   return inTransaction(ctx, async (tx) => {
     const id = randomUUID();
     const audit = auditInsert(
@@ -115,4 +136,19 @@ export async function findTenant(ctx: OperatorContext, id: string): Promise<Tena
   if (!isUuid(id)) return null;
   const rows = await query(ctx.em, sql`select * from tenant where id = ${id}`);
   return rows[0] ? toTenant(rows[0]) : null;
+}
+
+/** Whether a tenant can be served: active, suspended, or (unknown id) null. One primary-key read. */
+export async function tenantStatus(
+  em: OperatorContext['em'],
+  tenantId: string,
+): Promise<'active' | 'suspended' | null> {
+  if (!isUuid(tenantId)) return null;
+  const rows = await query(
+    em,
+    sql`select suspended_at is not null as suspended from tenant where id = ${tenantId}`,
+    PREPARE,
+  );
+  if (!rows[0]) return null;
+  return rows[0].suspended ? 'suspended' : 'active';
 }

@@ -1,10 +1,14 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { OperatorContext } from '../../domain/context';
 import {
   issueCredential,
   listCredentials,
   revokeCredential,
+  revokeLiveCredentials,
+  rotateCredential,
 } from '../../domain/credentials/credential.service';
 import { DomainError } from '../../domain/errors';
+import { revokeTenantScimTokens, rotateTenantScimToken } from '../../domain/tenants/tenant-lifecycle.service';
 import { findTenant } from '../../domain/tenants/tenant.service';
 import { badInput } from '../common/connection';
 import { operatorCtx, principalOf, tenantCtx, type GraphQLContext } from '../context';
@@ -14,6 +18,7 @@ import {
   CreateApiKeyInput,
   CreateApiKeyPayload,
   Provisioning,
+  RevokeScimTokensPayload,
   RotateScimTokenPayload,
   ScimToken,
   toApiKey,
@@ -41,33 +46,64 @@ export class AdminResolver {
     };
   }
 
-  @Authorized('TENANT_ADMIN')
+  @Authorized('OPERATOR', 'TENANT_ADMIN')
   @Mutation(() => RotateScimTokenPayload, {
     description:
-      'Issues a new SCIM token. Older tokens keep working until you revoke them, so Entra is not interrupted.',
+      'Issues a new SCIM token. Older tokens keep working until you revoke them, so Entra is not interrupted; revokeOthers revokes them in the same transaction instead (a leaked token). The operator names the tenant (or acts in it); a tenant admin rotates its own.',
   })
   async rotateScimToken(
     @Ctx() ctx: GraphQLContext,
     @Arg('name', () => String, { nullable: true }) name?: string | null,
+    @Arg('tenantId', () => ID, { nullable: true }) tenantId?: string | null,
+    @Arg('revokeOthers', () => Boolean, {
+      defaultValue: false,
+      description: "Revoke the tenant's other live tokens at once (Entra fails until it has the new one).",
+    })
+    revokeOthers = false,
   ): Promise<RotateScimTokenPayload> {
-    const dctx = tenantCtx(ctx);
-    const issued = await issueCredential(
-      dctx,
-      dctx.tenantId,
-      'SCIM_TOKEN',
-      checkName(name ?? 'Provisioning token'),
-    );
-    return { scimToken: issued.secret, token: toScimToken(issued.credential) };
+    const tokenName = checkName(name ?? 'Provisioning token');
+    const t = tokenTarget(ctx, tenantId);
+    const { issued, revoked } = t.operator
+      ? await rotateTenantScimToken(t.actor, t.tenantId, tokenName, revokeOthers)
+      : await rotateCredential(t.actor, t.tenantId, 'SCIM_TOKEN', tokenName, revokeOthers);
+    return {
+      scimToken: issued.secret,
+      token: toScimToken(issued.credential),
+      revoked: revoked.map(toScimToken),
+    };
   }
 
-  @Authorized('TENANT_ADMIN')
+  @Authorized('OPERATOR', 'TENANT_ADMIN')
   @Mutation(() => ScimToken, {
     description:
-      'Revokes a SCIM token (idempotent); the SCIM façade stops accepting it at once, in every process.',
+      'Revokes a SCIM token (idempotent); the SCIM façade stops accepting it at once, in every process. The operator names the tenant (or acts in it).',
   })
-  async revokeScimToken(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ScimToken> {
-    const dctx = tenantCtx(ctx);
-    return toScimToken(await revokeCredential(dctx, dctx.tenantId, 'SCIM_TOKEN', id));
+  async revokeScimToken(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('tenantId', () => ID, { nullable: true }) tenantId?: string | null,
+  ): Promise<ScimToken> {
+    const t = tokenTarget(ctx, tenantId);
+    const revoked = t.operator
+      ? (await revokeTenantScimTokens(t.actor, t.tenantId, id))[0]!
+      : await revokeCredential(t.actor, t.tenantId, 'SCIM_TOKEN', id);
+    return toScimToken(revoked);
+  }
+
+  @Authorized('OPERATOR', 'TENANT_ADMIN')
+  @Mutation(() => RevokeScimTokensPayload, {
+    description:
+      'Revokes every live SCIM token of the tenant at once, in every process: Entra is refused (401) until it is given a new token (rotateScimToken). The operator names the tenant (or acts in it).',
+  })
+  async revokeScimTokens(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('tenantId', () => ID, { nullable: true }) tenantId?: string | null,
+  ): Promise<RevokeScimTokensPayload> {
+    const t = tokenTarget(ctx, tenantId);
+    const revoked = t.operator
+      ? await revokeTenantScimTokens(t.actor, t.tenantId)
+      : await revokeLiveCredentials(t.actor, t.tenantId, 'SCIM_TOKEN');
+    return { revoked: revoked.map(toScimToken) };
   }
 
   @Authorized('TENANT_ADMIN')
@@ -124,6 +160,26 @@ export class AdminResolver {
     const issued = await issueCredential(actorCtx, tenantId, 'API_KEY', name, scopes);
     return { apiKey: toApiKey(issued.credential), secret: issued.secret };
   }
+}
+
+/**
+ * Whose SCIM tokens a call is about: the operator names the tenant (or acts in it, and its changes
+ * go to the operator's record too); a tenant admin only its own.
+ */
+function tokenTarget(
+  ctx: GraphQLContext,
+  tenantId: string | null | undefined,
+): { tenantId: string; actor: OperatorContext; operator: boolean } {
+  if (principalOf(ctx).kind === 'operator') {
+    const wanted = tenantId ?? ctx.actingTenantId;
+    if (!wanted) throw badInput('tenantId is required when the operator asks.', 'tenantId');
+    return { tenantId: wanted.toLowerCase(), actor: operatorCtx(ctx), operator: true };
+  }
+  const dctx = tenantCtx(ctx);
+  if (tenantId && tenantId.toLowerCase() !== dctx.tenantId) {
+    throw new DomainError('FORBIDDEN', 'A tenant credential can only manage its own tenant’s SCIM tokens.');
+  }
+  return { tenantId: dctx.tenantId, actor: dctx, operator: false };
 }
 
 function checkName(name: string): string {

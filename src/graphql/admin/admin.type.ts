@@ -41,6 +41,15 @@ export class RotateScimTokenPayload {
 
   @Field(() => ScimToken)
   token!: ScimToken;
+
+  @Field(() => [ScimToken], { description: 'The tokens revokeOthers revoked (none without it).' })
+  revoked!: ScimToken[];
+}
+
+@ObjectType()
+export class RevokeScimTokensPayload {
+  @Field(() => [ScimToken], { description: 'The tokens revoked now (none when there were no live ones).' })
+  revoked!: ScimToken[];
 }
 
 @ObjectType({ description: 'A tenant API key (stored hashed; the secret was shown once at creation).' })

@@ -21,7 +21,9 @@ function refuseCrossOrigin(ctx: GraphQLContext): void {
 
 /** Revokes the live session this request came with, if any; true when there was one. */
 async function endCurrentSession(ctx: GraphQLContext): Promise<boolean> {
-  const p = ctx.auth.status === 'authenticated' ? ctx.auth.principal : undefined;
+  // A suspended tenant's administrator may still sign out.
+  const p =
+    ctx.auth.status === 'authenticated' || ctx.auth.status === 'suspended' ? ctx.auth.principal : undefined;
   const sessionId = p && (p.kind === 'operator' || p.kind === 'tenantAdmin') ? p.sessionId : undefined;
   if (sessionId) await revokeSession(ctx.em, sessionId);
   return sessionId !== undefined;

@@ -14,6 +14,22 @@ export class Tenant {
 
   @Field()
   createdAt!: Date;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the operator suspended it, or null. While suspended its SCIM requests are answered 403 and its API keys, JWTs and console sessions are refused (FORBIDDEN, reason TENANT_SUSPENDED); its data is kept.',
+  })
+  suspendedAt!: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why it was suspended (for operators; never shown to Entra).',
+  })
+  suspendedReason!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Who suspended it (operator:operator).' })
+  suspendedBy!: string | null;
 }
 
 export const TenantConnection = connectionType<Tenant>('Tenant', () => Tenant, 'tenants');

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { DbSession } from '../../domain/context';
 import { authenticateSecret } from '../../domain/credentials/credential.service';
+import { tenantStatus } from '../../domain/tenants/tenant.service';
 import { bearerToken, type AuthOutcome } from './principal';
 import type { UsageRecorder } from './usage';
 
@@ -36,20 +37,33 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
       const key = await authenticateSecret(em, 'API_KEY', token);
       if (!key) return { status: 'rejected', reason: 'unknown or revoked API key' };
       deps.recordUsage(key.id);
-      return {
-        status: 'authenticated',
-        principal: {
-          kind: 'apiKey',
-          tenantId: key.tenantId,
-          scopes: key.scopes,
-          credentialId: key.id,
-          name: key.name,
-        },
-      };
+      const principal = {
+        kind: 'apiKey',
+        tenantId: key.tenantId,
+        scopes: key.scopes,
+        credentialId: key.id,
+        name: key.name,
+      } as const;
+      return key.tenantSuspended
+        ? { status: 'suspended', principal }
+        : { status: 'authenticated', principal };
     }
-    if (deps.verifyJwt && looksLikeJwt(token)) return deps.verifyJwt(token, em);
+    if (deps.verifyJwt && looksLikeJwt(token)) return withTenantStanding(em, await deps.verifyJwt(token, em));
     return { status: 'rejected', reason: 'invalid token' };
   };
 }
 
 export type Authenticator = ReturnType<typeof createAuthenticator>;
+
+/**
+ * An authenticated tenant principal checked against its tenant's standing, read on every request
+ * (a primary-key lookup) so that a suspension or deletion applies to the very next one: suspended,
+ * or rejected when the tenant no longer exists.
+ */
+export async function withTenantStanding(em: DbSession, outcome: AuthOutcome): Promise<AuthOutcome> {
+  if (outcome.status !== 'authenticated' || outcome.principal.kind === 'operator') return outcome;
+  const principal = outcome.principal;
+  const standing = await tenantStatus(em, principal.tenantId);
+  if (standing === null) return { status: 'rejected', reason: 'unknown tenant' };
+  return standing === 'suspended' ? { status: 'suspended', principal } : outcome;
+}

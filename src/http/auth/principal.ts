@@ -29,11 +29,18 @@ export type Principal =
       readonly sessionId: string;
     };
 
-/** Outcome of reading the Authorization header: no credentials, a principal, or a rejection. */
+/** A principal that belongs to one tenant (everything but the operator). */
+export type TenantPrincipal = Exclude<Principal, { kind: 'operator' }>;
+
+/**
+ * Outcome of reading the Authorization header: no credentials, a principal, a rejection, or valid
+ * credentials of a tenant the operator suspended (refused as FORBIDDEN, reason TENANT_SUSPENDED).
+ */
 export type AuthOutcome =
   | { readonly status: 'anonymous' }
   | { readonly status: 'authenticated'; readonly principal: Principal }
-  | { readonly status: 'rejected'; readonly reason: string };
+  | { readonly status: 'rejected'; readonly reason: string }
+  | { readonly status: 'suspended'; readonly principal: TenantPrincipal };
 
 /** The bearer token of an Authorization header, or undefined (empty tokens count as absent). */
 export function bearerToken(header: string | undefined): string | undefined {

@@ -2,6 +2,7 @@ import type Koa from 'koa';
 import type { DbSession } from '../../domain/context';
 import { findLiveSession } from '../../domain/console/session.service';
 import { API_SCOPES } from '../../domain/credentials/credential.types';
+import { withTenantStanding } from './authenticate';
 import type { AuthOutcome } from './principal';
 
 /** The console's session cookie (ADR 0010). */
@@ -67,7 +68,7 @@ export async function authenticateSession(em: DbSession, secret: string): Promis
   if (!session) return { status: 'rejected', reason: 'your console session has ended; sign in again' };
   if (session.kind === 'operator')
     return { status: 'authenticated', principal: { kind: 'operator', sessionId: session.id } };
-  return {
+  return withTenantStanding(em, {
     status: 'authenticated',
     principal: {
       kind: 'tenantAdmin',
@@ -75,5 +76,5 @@ export async function authenticateSession(em: DbSession, secret: string): Promis
       scopes: [...API_SCOPES],
       sessionId: session.id,
     },
-  };
+  });
 }

@@ -173,6 +173,13 @@ export type TenantHealth =
   /** More than 2 % and at most 20 % failed. */
   | 'WARNING';
 
+export type UpdateTenantInput = {
+  /** A new name (1-200 characters); omitted: unchanged. */
+  name?: string | null | undefined;
+  /** A new slug, validated as in createTenant (lower-case letters, digits and hyphens; unique); omitted: unchanged. */
+  slug?: string | null | undefined;
+};
+
 /** Fields left out stay as they are. */
 export type UpdateWebhookEndpointInput = {
   description?: string | null | undefined;
@@ -649,6 +656,9 @@ export type TenantsQuery = {
         groupCount: number;
         lastRequestAt: string | null;
         health: TenantHealth;
+        suspendedAt: string | null;
+        suspendedReason: string | null;
+        scimUrl: string;
       };
     }>;
   };
@@ -668,6 +678,78 @@ export type CreateSetupLinkMutationVariables = Exact<{
 }>;
 
 export type CreateSetupLinkMutation = { createSetupLink: { url: string; expiresAt: string } };
+
+export type UpdateTenantMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateTenantInput;
+}>;
+
+export type UpdateTenantMutation = {
+  updateTenant: {
+    previousSlug: string;
+    changedFields: Array<string>;
+    scimUrl: string;
+    tenant: { id: string; name: string; slug: string };
+  };
+};
+
+export type SuspendTenantMutationVariables = Exact<{
+  id: string | number;
+  reason: string;
+}>;
+
+export type SuspendTenantMutation = {
+  suspendTenant: { id: string; suspendedAt: string | null; suspendedReason: string | null };
+};
+
+export type ResumeTenantMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type ResumeTenantMutation = { resumeTenant: { id: string; suspendedAt: string | null } };
+
+export type DeleteTenantMutationVariables = Exact<{
+  id: string | number;
+  confirmSlug: string;
+}>;
+
+export type DeleteTenantMutation = {
+  deleteTenant: {
+    id: string;
+    slug: string;
+    name: string;
+    counts: {
+      users: number;
+      groups: number;
+      memberships: number;
+      roles: number;
+      scimTokens: number;
+      apiKeys: number;
+      provisioningLog: number;
+      auditEvents: number;
+      webhookEndpoints: number;
+    };
+  };
+};
+
+export type OperatorRotateScimTokenMutationVariables = Exact<{
+  tenantId: string | number;
+  revokeOthers: boolean;
+}>;
+
+export type OperatorRotateScimTokenMutation = {
+  rotateScimToken: {
+    scimToken: string;
+    token: { id: string; prefix: string };
+    revoked: Array<{ id: string }>;
+  };
+};
+
+export type OperatorRevokeScimTokensMutationVariables = Exact<{
+  tenantId: string | number;
+}>;
+
+export type OperatorRevokeScimTokensMutation = { revokeScimTokens: { revoked: Array<{ id: string }> } };
 
 export type WebhookEndpointFieldsFragment = {
   id: string;
@@ -1478,6 +1560,9 @@ export const TenantsDocument = new TypedDocumentString(`
         groupCount
         lastRequestAt
         health
+        suspendedAt
+        suspendedReason
+        scimUrl
       }
     }
   }
@@ -1504,6 +1589,86 @@ export const CreateSetupLinkDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CreateSetupLinkMutation, CreateSetupLinkMutationVariables>;
+export const UpdateTenantDocument = new TypedDocumentString(`
+    mutation UpdateTenant($id: ID!, $input: UpdateTenantInput!) {
+  updateTenant(id: $id, input: $input) {
+    tenant {
+      id
+      name
+      slug
+    }
+    previousSlug
+    changedFields
+    scimUrl
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateTenantMutation, UpdateTenantMutationVariables>;
+export const SuspendTenantDocument = new TypedDocumentString(`
+    mutation SuspendTenant($id: ID!, $reason: String!) {
+  suspendTenant(id: $id, reason: $reason) {
+    id
+    suspendedAt
+    suspendedReason
+  }
+}
+    `) as unknown as TypedDocumentString<SuspendTenantMutation, SuspendTenantMutationVariables>;
+export const ResumeTenantDocument = new TypedDocumentString(`
+    mutation ResumeTenant($id: ID!) {
+  resumeTenant(id: $id) {
+    id
+    suspendedAt
+  }
+}
+    `) as unknown as TypedDocumentString<ResumeTenantMutation, ResumeTenantMutationVariables>;
+export const DeleteTenantDocument = new TypedDocumentString(`
+    mutation DeleteTenant($id: ID!, $confirmSlug: String!) {
+  deleteTenant(id: $id, confirmSlug: $confirmSlug) {
+    id
+    slug
+    name
+    counts {
+      users
+      groups
+      memberships
+      roles
+      scimTokens
+      apiKeys
+      provisioningLog
+      auditEvents
+      webhookEndpoints
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteTenantMutation, DeleteTenantMutationVariables>;
+export const OperatorRotateScimTokenDocument = new TypedDocumentString(`
+    mutation OperatorRotateScimToken($tenantId: ID!, $revokeOthers: Boolean!) {
+  rotateScimToken(tenantId: $tenantId, revokeOthers: $revokeOthers) {
+    scimToken
+    token {
+      id
+      prefix
+    }
+    revoked {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<
+  OperatorRotateScimTokenMutation,
+  OperatorRotateScimTokenMutationVariables
+>;
+export const OperatorRevokeScimTokensDocument = new TypedDocumentString(`
+    mutation OperatorRevokeScimTokens($tenantId: ID!) {
+  revokeScimTokens(tenantId: $tenantId) {
+    revoked {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<
+  OperatorRevokeScimTokensMutation,
+  OperatorRevokeScimTokensMutationVariables
+>;
 export const WebhookEndpointsDocument = new TypedDocumentString(`
     query WebhookEndpoints {
   webhookEndpoints {

@@ -30,6 +30,7 @@ import {
 } from '../gql/graphql';
 import { useSession } from '../session';
 import { useQuery } from '../useQuery';
+import { TenantActions } from './TenantActions';
 
 type Tenant = TenantsQuery['tenantsConnection']['edges'][number]['node'];
 
@@ -303,14 +304,23 @@ export default function TenantsPage() {
                     {t.lastRequestAt ? ago(t.lastRequestAt) : 'never'}
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={HEALTH_COLORS[t.health]} variant="light">
-                      {HEALTH_LABELS[t.health]}
-                    </Badge>
+                    {t.suspendedAt ? (
+                      <Badge color="red" variant="filled" title={t.suspendedReason ?? undefined}>
+                        Suspended
+                      </Badge>
+                    ) : (
+                      <Badge color={HEALTH_COLORS[t.health]} variant="light">
+                        {HEALTH_LABELS[t.health]}
+                      </Badge>
+                    )}
                   </Table.Td>
                   <Table.Td>
-                    <Button size="xs" variant="default" onClick={() => setLinkFor(t)}>
-                      Create setup link
-                    </Button>
+                    <Group gap="xs" wrap="nowrap">
+                      <Button size="xs" variant="default" onClick={() => setLinkFor(t)}>
+                        Create setup link
+                      </Button>
+                      <TenantActions tenant={t} onChanged={refetch} />
+                    </Group>
                   </Table.Td>
                 </Table.Tr>
               ))}
