@@ -35,6 +35,8 @@ export async function startService(databaseUrl: string): Promise<RunningService>
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: url,
+      // Plain http on loopback: a production build measured on this machine, with no proxy in front.
+      ALLOW_INSECURE_PUBLIC_URL: 'true',
       ADMIN_TOKEN: adminToken,
       LOG_LEVEL: 'warn',
       DB_POOL_MAX: '20',

@@ -61,6 +61,8 @@ export class Service {
         PORT: String(port),
         HOST: '127.0.0.1',
         PUBLIC_URL: url,
+        // Plain http on loopback: a production build measured on this machine, with no proxy in front.
+        ALLOW_INSECURE_PUBLIC_URL: 'true',
         ADMIN_TOKEN: options.adminToken,
         LOG_LEVEL: 'warn',
         WORKERS: String(options.workers),

@@ -15,7 +15,7 @@ pid=""
 
 # On failure, stop the whole process group: killing npm alone can leave the service (and its
 # embedded PostgreSQL) running.
-cleanup() { [ -n "$pid" ] && { kill -TERM -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null; sleep 2; } || true; rm -rf "$data_dir"; }
+cleanup() { [ -n "$pid" ] && { kill -TERM -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null; sleep 2; } || true; rm -rf "$data_dir" "$log"; }
 trap cleanup EXIT
 
 start() {

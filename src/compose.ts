@@ -189,6 +189,7 @@ export async function buildService(input: ComposeInput): Promise<Service> {
   const app = createApp({
     log,
     session,
+    trustProxy: config.trustProxy,
     isShuttingDown,
     announceChanges: (tenantIds) => changeAnnouncer.announce(tenantIds),
     admission: admission.middleware,

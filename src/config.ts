@@ -19,6 +19,8 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  ALLOW_INSECURE_PUBLIC_URL: booleanString.default(false),
+  TRUST_PROXY: booleanString.default(false),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
@@ -79,6 +81,16 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly publicUrl: string;
+  /**
+   * Why PUBLIC_URL will not do for Entra (unset, loopback, or plain http), said once at start in
+   * development; undefined when it is a public https URL. Production refuses such a URL instead.
+   */
+  readonly publicUrlWarning: string | undefined;
+  /**
+   * The request's client address and protocol come from the nearest proxy's X-Forwarded-For and
+   * X-Forwarded-Proto. URLs the service hands out never do: they come from PUBLIC_URL.
+   */
+  readonly trustProxy: boolean;
   readonly adminToken: string;
   /** True when the admin token was generated at start because none was configured. */
   readonly adminTokenGenerated: boolean;
@@ -162,6 +174,17 @@ export interface Config {
   };
 }
 
+/** Why a PUBLIC_URL cannot be Entra's Provisioning URL (unset, loopback, not https), or undefined. */
+function publicUrlUnfitForEntra(value: string | undefined): string | undefined {
+  if (!value) return 'is not set (it defaults to http://localhost)';
+  const url = new URL(value);
+  if (url.protocol !== 'https:') return `is not https (${url.origin})`;
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const loopback =
+    host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1';
+  return loopback ? `names a loopback address (${url.host})` : undefined;
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -187,6 +210,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dev = e.NODE_ENV !== 'production';
   const displayHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
   const publicUrl = (e.PUBLIC_URL ?? `http://${displayHost}:${e.PORT}`).replace(/\/+$/, '');
+  const publicUrlProblem = publicUrlUnfitForEntra(e.PUBLIC_URL);
+  const https = e.PUBLIC_URL !== undefined && new URL(e.PUBLIC_URL).protocol === 'https:';
+  if (!dev && !https && !e.ALLOW_INSECURE_PUBLIC_URL) {
+    throw new ConfigError([
+      `PUBLIC_URL: ${publicUrlProblem ?? 'is not https'}; NODE_ENV=production needs the https:// URL that Entra and browsers ` +
+        'reach (TLS ends at a proxy in front; see docs/deploy.md). ALLOW_INSECURE_PUBLIC_URL=true starts anyway.',
+    ]);
+  }
   return Object.freeze({
     env: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
@@ -194,6 +225,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     publicUrl,
+    publicUrlWarning:
+      e.NODE_ENV === 'development' && publicUrlProblem
+        ? `PUBLIC_URL ${publicUrlProblem}: Entra ID needs a public https Provisioning URL, so it cannot ` +
+          'provision this instance (fine for local work; see docs/deploy.md)'
+        : undefined,
+    trustProxy: e.TRUST_PROXY,
     adminToken: e.ADMIN_TOKEN ?? `cpd_admin_${randomBytes(24).toString('base64url')}`,
     adminTokenGenerated: !e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import cluster, { type Worker } from 'node:cluster';
+import { adminTokenFile, keepGeneratedAdminToken } from './admin-token';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase } from './db/database';
 import { openOrm } from './db/orm';
@@ -14,9 +15,12 @@ import { handOffConnections } from './http/server';
  * SIGTERM/SIGINT drain in-flight requests, close the pool and stop the embedded database last.
  */
 async function main(): Promise<void> {
-  const config = readConfig();
-  const log = createLogger(config.logLevel).child(cluster.isWorker ? { worker: cluster.worker?.id } : {});
-  if (cluster.isWorker) return runWorker(config, log);
+  const read = readConfig();
+  const log = createLogger(read.logLevel).child(cluster.isWorker ? { worker: cluster.worker?.id } : {});
+  if (cluster.isWorker) return runWorker(read, log);
+  // Workers are handed the primary's token (ADMIN_TOKEN), so only the primary keeps one.
+  const config = keepGeneratedAdminToken(read);
+  if (config.publicUrlWarning) log.warn({ publicUrl: config.publicUrl }, config.publicUrlWarning);
 
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
@@ -44,7 +48,7 @@ async function main(): Promise<void> {
     // Printed once, on purpose, so a newcomer can call createTenant at once. Never logged as a field.
     process.stdout.write(
       `\n  GraphQL:     ${config.publicUrl}/graphql\n  Admin token: ${config.adminToken}\n` +
-        `  (generated for this run; set ADMIN_TOKEN to keep one)\n\n`,
+        `  (generated once and kept in ${adminTokenFile(config.dataDir)}; ADMIN_TOKEN overrides it)\n\n`,
     );
   }
 

@@ -15,6 +15,8 @@ export interface AppParts {
   /** The database session every request uses (see DbSession). */
   session: DbSession;
   isShuttingDown: () => boolean;
+  /** Take the client's address and protocol from the nearest proxy's X-Forwarded-* (TRUST_PROXY). */
+  trustProxy?: boolean;
   /** Announces tenants whose change feed a request wrote to, after it (LISTEN/NOTIFY fan-out). */
   announceChanges?: (tenantIds: Iterable<string>) => void;
   /** Admission control for the façades (health probes and /metrics bypass it). */
@@ -29,7 +31,11 @@ export interface AppParts {
 /** The Koa application: request context, health probes and metrics, admission, then the façades. */
 export function createApp(parts: AppParts): Koa<RequestState> {
   const app = new Koa<RequestState>();
-  app.proxy = true;
+  // Off unless a proxy in front is known to set X-Forwarded-*: a client could send them itself.
+  // Only the address the nearest proxy appended counts (one hop). URLs handed out come from
+  // PUBLIC_URL, never from these headers.
+  app.proxy = parts.trustProxy ?? false;
+  app.maxIpsCount = 1;
   app.silent = true;
   if (parts.metrics) app.use(parts.metrics.middleware);
   app.use(requestContext(parts.log, parts.session, parts.isShuttingDown, parts.announceChanges));

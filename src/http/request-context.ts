@@ -30,7 +30,7 @@ class State implements RequestState {
 /**
  * Gives each request an id (a well-formed incoming X-Request-Id is kept), a logger that stamps it
  * on every line, and the database session; logs one line per request (with the tenant, and the
- * reason of a 4xx or 5xx). While the process drains, every answer carries `Connection: close`, so
+ * reason and client address of a 4xx or 5xx). While the process drains, every answer carries `Connection: close`, so
  * keep-alive clients move to another instance instead of being cut off later.
  */
 export function requestContext(
@@ -66,6 +66,8 @@ export function requestContext(
             ms: Math.round(ms * 10) / 10,
             ...(tenantId ? { tenantId } : {}),
             ...(errorReason ? { reason: errorReason } : {}),
+            // Who sent a refused request (the proxy's X-Forwarded-For with TRUST_PROXY=true).
+            ...(status >= 400 ? { ip: ctx.ip } : {}),
           },
           'request',
         );

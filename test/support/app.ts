@@ -31,6 +31,8 @@ export async function startTestApp(db: TestDatabase, env: Record<string, string>
     ADMIN_TOKEN,
     LOG_LEVEL: 'silent',
     PUBLIC_URL: 'http://directory.test',
+    // Some files run the app as NODE_ENV=production, which otherwise insists on an https PUBLIC_URL.
+    ALLOW_INSECURE_PUBLIC_URL: 'true',
     ...env,
   });
   const shutdownHooks: Array<() => Promise<void>> = [];

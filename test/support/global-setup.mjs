@@ -38,5 +38,7 @@ export default async function globalSetup() {
   await pg.initialise();
   await pg.start();
   globalThis.__EMBEDDED_PG__ = pg;
+  // persistent: false removes only `data`; the teardown removes this folder too.
+  globalThis.__EMBEDDED_PG_PARENT__ = parent;
   process.env.TEST_ADMIN_DATABASE_URL = `postgres://postgres:test@127.0.0.1:${port}/postgres`;
 }

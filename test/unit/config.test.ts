@@ -25,7 +25,9 @@ describe('configuration', () => {
       const msg = (e as Error).message;
       for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'ADMIN_TOKEN']) expect(msg).toContain(name);
     }
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_TOKEN: required/);
+    expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://dir.example.com' })).toThrow(
+      /ADMIN_TOKEN: required/,
+    );
   });
 
   it('keeps the provisioning log 30 days unless told otherwise, and refuses a retention below a day', () => {
@@ -40,6 +42,52 @@ describe('configuration', () => {
     expect(loadConfig({}).deletedRetentionDays).toBe(30);
     expect(loadConfig({ DELETED_RETENTION_DAYS: '7' }).deletedRetentionDays).toBe(7);
     expect(() => loadConfig({ DELETED_RETENTION_DAYS: '0' })).toThrow(/DELETED_RETENTION_DAYS/);
+  });
+
+  it('refuses to start in production without an https PUBLIC_URL, unless told to allow it', () => {
+    const prod = { NODE_ENV: 'production', ADMIN_TOKEN: 'a-production-admin-token' };
+    for (const PUBLIC_URL of [undefined, 'http://directory.example.com', 'http://10.0.0.5:3000']) {
+      const env = { ...prod, ...(PUBLIC_URL ? { PUBLIC_URL } : {}) };
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(/PUBLIC_URL: .*https.*ALLOW_INSECURE_PUBLIC_URL=true/s);
+    }
+    const insecure = loadConfig({
+      ...prod,
+      PUBLIC_URL: 'http://10.0.0.5:3000',
+      ALLOW_INSECURE_PUBLIC_URL: 'true',
+    });
+    expect(insecure.publicUrl).toBe('http://10.0.0.5:3000');
+    expect(loadConfig({ ...prod, PUBLIC_URL: 'https://directory.example.com' }).publicUrl).toBe(
+      'https://directory.example.com',
+    );
+    expect(() =>
+      loadConfig({ ...prod, PUBLIC_URL: 'http://x.example', ALLOW_INSECURE_PUBLIC_URL: 'maybe' }),
+    ).toThrow(/ALLOW_INSECURE_PUBLIC_URL/);
+  });
+
+  it('warns in development when Entra could not reach PUBLIC_URL, and only then', () => {
+    const warning = (env: Record<string, string>) =>
+      loadConfig({ NODE_ENV: 'development', ...env }).publicUrlWarning;
+    expect(warning({})).toMatch(
+      /PUBLIC_URL is not set.*Entra ID needs a public https Provisioning URL.*docs\/deploy\.md/,
+    );
+    for (const PUBLIC_URL of [
+      'https://localhost:3000',
+      'https://127.0.0.1',
+      'https://[::1]:8443',
+      'https://dir.localhost',
+    ])
+      expect(warning({ PUBLIC_URL })).toMatch(/loopback/);
+    expect(warning({ PUBLIC_URL: 'http://dir.example.com' })).toMatch(/not https/);
+    expect(warning({ PUBLIC_URL: 'https://dir.example.com' })).toBeUndefined();
+    // Tests and production say nothing (production refuses instead).
+    expect(loadConfig({ NODE_ENV: 'test' }).publicUrlWarning).toBeUndefined();
+  });
+
+  it('trusts proxy headers only when TRUST_PROXY is set', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(() => loadConfig({ TRUST_PROXY: 'always' })).toThrow(/TRUST_PROXY/);
   });
 
   it('trims a trailing slash from PUBLIC_URL and treats empty variables as unset', () => {
