@@ -11,6 +11,8 @@ export function ident(name: string): string {
 /** A client for one backup or restore: no statement timeouts, settings that make COPY text portable. */
 export async function connect(url: string, applicationName: string): Promise<Client> {
   const client = new Client({ connectionString: url, application_name: applicationName });
+  // A connection lost while idle would otherwise be an unhandled 'error' event; the next query fails instead.
+  client.on('error', () => undefined);
   await client.connect();
   // Text output that reads back the same on any server: ISO dates in UTC, exact floats.
   await client.query(`set statement_timeout = 0; set idle_in_transaction_session_timeout = 0;

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { Client } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import { migrationsList } from '../migrations';
 import { migrateUp, openOrm } from '../orm';
 import { NO_STATEMENT_TIMEOUTS } from '../orm-config';
@@ -46,13 +46,14 @@ export async function restoreDatabase(url: string, input: Readable, progress: Pr
 
     const client = await connect(url, 'checkproof-directory-restore');
     try {
-      await refuseUnlessEmpty(client, manifest.migrations);
-      const last = manifest.migrations[manifest.migrations.length - 1]!;
-      const migrator = await openOrm({ url, poolMax: 1, timeouts: NO_STATEMENT_TIMEOUTS });
-      try {
-        await migrator.getMigrator().up({ to: last });
-      } finally {
-        await migrator.close(true);
+      const applied = await refuseUnlessEmpty(client, manifest.migrations);
+      if (applied.length < manifest.migrations.length) {
+        const migrator = await openOrm({ url, poolMax: 1, timeouts: NO_STATEMENT_TIMEOUTS });
+        try {
+          await migrator.getMigrator().up({ to: manifest.migrations[manifest.migrations.length - 1]! });
+        } finally {
+          await migrator.close(true);
+        }
       }
       await advanceTransactionIds(client, BigInt(manifest.nextTxid), progress);
       const trailer = await loadTables(client, manifest, next, progress);
@@ -106,10 +107,10 @@ export function checkManifest(m: BackupManifest): void {
  * Empty means: no tables at all (a new database), or only this service's tables, migrated no
  * further than the backup and holding no row (a service was started on it once).
  */
-async function refuseUnlessEmpty(client: Client, backupMigrations: string[]): Promise<void> {
+async function refuseUnlessEmpty(client: Client, backupMigrations: string[]): Promise<string[]> {
   const applied = await appliedMigrations(client);
   const tables = await listTables(client);
-  if (tables.length === 0 && applied.length === 0) return;
+  if (tables.length === 0 && applied.length === 0) return applied;
   const advice = 'Restore only into an empty database: create a new one (CREATE DATABASE …) or use a new DATA_DIR.';
   if (applied.length === 0) {
     throw new RefusedError(`the target database is not empty: it holds tables (${tables[0]!.name}, …). ${advice}`);
@@ -129,6 +130,7 @@ async function refuseUnlessEmpty(client: Client, backupMigrations: string[]): Pr
       `the target database is not empty: ${filled.slice(0, 5).join(', ')}${filled.length > 5 ? ', …' : ''} hold rows. ${advice}`,
     );
   }
+  return applied;
 }
 
 /**
@@ -185,6 +187,7 @@ async function loadTables(
       );
     }
   }
+  let copying: CopyStreamQuery | undefined;
   await client.query('begin');
   try {
     for (const t of manifest.tables) await client.query(`alter table ${ident(t.name)} disable trigger user`);
@@ -196,6 +199,7 @@ async function loadTables(
       }
       const started = Date.now();
       const stream = client.query(copyFrom(`copy ${ident(t.name)} (${t.columns.map(ident).join(', ')}) from stdin`));
+      copying = stream;
       const failed = once(stream, 'error').then(([e]) => Promise.reject(e as Error));
       failed.catch(() => undefined);
       let bytes = 0;
@@ -211,6 +215,7 @@ async function loadTables(
           if (end.rows !== stream.rowCount) {
             throw new Error(`${t.name}: the backup says ${end.rows} rows, ${stream.rowCount} were loaded`);
           }
+          copying = undefined;
           loaded.push({ table: t.name, rows: stream.rowCount, bytes });
           progress.table({ table: t.name, rows: stream.rowCount, bytes }, Date.now() - started);
           break;
@@ -245,6 +250,12 @@ async function loadTables(
     await client.query('commit');
     return trailer;
   } catch (err) {
+    if (copying && !copying.destroyed) {
+      // The connection is still in COPY: end it with a CopyFail so the rollback can be sent.
+      const closed = once(copying, 'close').catch(() => undefined);
+      copying.destroy(err as Error);
+      await closed;
+    }
     await client.query('rollback').catch(() => undefined);
     throw err;
   }
