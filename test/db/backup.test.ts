@@ -1,7 +1,13 @@
 import { PassThrough, Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { openOrm } from '../../src/db/orm';
-import { FrameWriter, RefusedError, readFrames, parseJson, type BackupManifest } from '../../src/db/backup/backup-format';
+import {
+  FrameWriter,
+  RefusedError,
+  readFrames,
+  parseJson,
+  type BackupManifest,
+} from '../../src/db/backup/backup-format';
 import { restoreDatabase } from '../../src/db/backup/backup-import';
 import { startTestApp, type TestApp } from '../support/app';
 import {
@@ -101,17 +107,18 @@ describe('db:backup and db:restore (logical export, ADR 0016)', () => {
     await addMembers(child, [grandchild]);
     groups = [parent, child, grandchild];
 
-    const key = await app.graphql(
-      `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }`,
-      { i: { tenantId: scim.tenantId, name: 'backup-test', scopes: ['DIRECTORY_WRITE', 'TENANT_ADMIN'] } },
-    );
+    const key = await app.graphql(`mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }`, {
+      i: { tenantId: scim.tenantId, name: 'backup-test', scopes: ['DIRECTORY_WRITE', 'TENANT_ADMIN'] },
+    });
     apiKey = key.body.data!.createApiKey.secret as string;
     const asKey = async (query: string, variables: Record<string, unknown>) => {
       const r = await app.graphql(query, variables, apiKey);
       expect(r.body.errors).toBeUndefined();
       return r.body.data!;
     };
-    await asKey(`mutation($u: ID!) { assignRole(userId: $u, role: "admin", primary: true) { id } }`, { u: users[0] });
+    await asKey(`mutation($u: ID!) { assignRole(userId: $u, role: "admin", primary: true) { id } }`, {
+      u: users[0],
+    });
     await asKey(`mutation($u: ID!) { assignRole(userId: $u, role: "viewer") { id } }`, { u: users[1] });
     const hook = await asKey(
       `mutation { createWebhookEndpoint(input: { url: "https://hooks.example.com/cpd" }) { endpoint { id } } }`,
@@ -124,7 +131,11 @@ describe('db:backup and db:restore (logical export, ADR 0016)', () => {
     const manager = await scim.req('PATCH', `/Users/${users[1]}`, {
       schemas: [PATCH],
       Operations: [
-        { op: 'replace', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: users[0] },
+        {
+          op: 'replace',
+          path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager',
+          value: users[0],
+        },
         { op: 'replace', path: 'active', value: false },
       ],
     });
@@ -145,15 +156,30 @@ describe('db:backup and db:restore (logical export, ADR 0016)', () => {
   it('restores into a new empty database: every table has its rows, SCIM answers the same, the token and the API key still work', async () => {
     const before = await tableCounts(db.url);
     for (const table of [
-      'app_user', 'group', 'membership', 'membership_interval', 'membership_deleted_group', 'role', 'user_role',
-      'credential', 'audit_event', 'webhook_endpoint', 'webhook_delivery', 'provisioning_log', 'deleted_user',
-      'deleted_group', 'user_deprovisioning', 'setup_link',
+      'app_user',
+      'group',
+      'membership',
+      'membership_interval',
+      'membership_deleted_group',
+      'role',
+      'user_role',
+      'credential',
+      'audit_event',
+      'webhook_endpoint',
+      'webhook_delivery',
+      'provisioning_log',
+      'deleted_user',
+      'deleted_group',
+      'user_deprovisioning',
+      'setup_link',
     ]) {
       expect([table, before[table]]).toEqual([table, expect.any(Number)]);
       expect([table, before[table]! > 0]).toEqual([table, true]);
     }
     const { file, summary } = await backupToBuffer(db.url);
-    expect(summary.rows).toBe(Object.entries(before).reduce((n, [t, c]) => (t === 'mikro_orm_migrations' ? n : n + c), 0));
+    expect(summary.rows).toBe(
+      Object.entries(before).reduce((n, [t, c]) => (t === 'mikro_orm_migrations' ? n : n + c), 0),
+    );
 
     const url = await restoredDatabase();
     const restoredSummary = await restoreFromBuffer(url, file);
@@ -190,7 +216,10 @@ describe('db:backup and db:restore (logical export, ADR 0016)', () => {
     const patched = await fetch(`${restoredBase}/Groups/${groups[0]}`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${scim.token}`, 'content-type': 'application/scim+json' },
-      body: JSON.stringify({ schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: newUser }] }] }),
+      body: JSON.stringify({
+        schemas: [PATCH],
+        Operations: [{ op: 'add', path: 'members', value: [{ value: newUser }] }],
+      }),
     });
     expect(patched.status).toBeLessThan(300);
     const after = await tableCounts(url);
@@ -233,8 +262,11 @@ describe('db:backup and db:restore (logical export, ADR 0016)', () => {
     const url = await restoredDatabase();
     await restoreFromBuffer(url, file);
     await withClient(url, async (c) => {
-      const q = async (sql: string) => Number((await c.query<{ n: string }>(sql, [scim.tenantId, hub])).rows[0]!.n);
-      const busyUsers = await q(`select count(*)::text as n from app_user where tenant_id = $1 and user_name like 'busy-%' and $2::uuid is not null`);
+      const q = async (sql: string) =>
+        Number((await c.query<{ n: string }>(sql, [scim.tenantId, hub])).rows[0]!.n);
+      const busyUsers = await q(
+        `select count(*)::text as n from app_user where tenant_id = $1 and user_name like 'busy-%' and $2::uuid is not null`,
+      );
       const created = await q(
         `select count(*)::text as n from audit_event e join app_user u on u.id::text = e.resource_id
          where e.tenant_id = $1 and e.action = 'user.created' and u.user_name like 'busy-%' and $2::uuid is not null`,
@@ -243,7 +275,9 @@ describe('db:backup and db:restore (logical export, ADR 0016)', () => {
         `select count(*)::text as n from audit_event e where e.tenant_id = $1 and e.action = 'user.created'
            and e.data->>'userName' like 'busy-%' and $2::uuid is not null`,
       );
-      const members = await q(`select count(*)::text as n from membership where tenant_id = $1 and group_id = $2`);
+      const members = await q(
+        `select count(*)::text as n from membership where tenant_id = $1 and group_id = $2`,
+      );
       const openHistory = await q(
         `select count(*)::text as n from membership_interval where tenant_id = $1 and group_id = $2 and valid_to is null`,
       );
@@ -308,7 +342,9 @@ describe('db:backup and db:restore (logical export, ADR 0016)', () => {
 });
 
 async function maxEventId(url: string): Promise<number> {
-  const { rows } = await withClient(url, (c) => c.query<{ n: string }>(`select max(id)::text as n from audit_event`));
+  const { rows } = await withClient(url, (c) =>
+    c.query<{ n: string }>(`select max(id)::text as n from audit_event`),
+  );
   return Number(rows[0]!.n);
 }
 

@@ -60,7 +60,9 @@ async function openTarget(config: Config, command: 'backup' | 'restore'): Promis
   const running = runningEmbeddedUrl(config.dataDir);
   if (running) return { url: running, where: `the running embedded PostgreSQL in ${config.dataDir}` };
   if (command === 'backup' && !hasEmbeddedCluster(config.dataDir)) {
-    throw new RefusedError(`DATABASE_URL is not set and ${config.dataDir} holds no embedded database: nothing to back up.`);
+    throw new RefusedError(
+      `DATABASE_URL is not set and ${config.dataDir} holds no embedded database: nothing to back up.`,
+    );
   }
   process.stderr.write(`starting the embedded PostgreSQL in ${config.dataDir}\n`);
   const pg = await startEmbeddedPostgres({
@@ -109,7 +111,9 @@ async function main(): Promise<number> {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      process.stderr.write(`${signal}: stopping; nothing was ${command === 'backup' ? 'written' : 'committed'}\n`);
+      process.stderr.write(
+        `${signal}: stopping; nothing was ${command === 'backup' ? 'written' : 'committed'}\n`,
+      );
       void cleanUp().finally(() => process.exit(130));
     });
   }

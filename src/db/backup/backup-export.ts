@@ -2,14 +2,7 @@ import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { to as copyTo } from 'pg-copy-streams';
-import {
-  appliedMigrations,
-  connect,
-  ident,
-  listTables,
-  loadOrder,
-  tableSequences,
-} from './backup-catalog';
+import { appliedMigrations, connect, ident, listTables, loadOrder, tableSequences } from './backup-catalog';
 import {
   FORMAT_VERSION,
   FrameWriter,
@@ -50,7 +43,8 @@ export async function backupDatabase(url: string, out: Writable, progress: Progr
       `select current_setting('server_version') as version, pg_snapshot_xmax(pg_current_snapshot())::text as next`,
     );
     const migrations = await appliedMigrations(client);
-    if (migrations.length === 0) throw new Error('the database has no migrations applied: nothing to back up');
+    if (migrations.length === 0)
+      throw new Error('the database has no migrations applied: nothing to back up');
     const tables = await loadOrder(client, await listTables(client));
     // pg_dump does the same: no migration may change a table's shape while it is being read.
     if (tables.length > 0) {

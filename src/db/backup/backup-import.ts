@@ -31,7 +31,11 @@ export const MAX_TXID_ADVANCE = 100_000_000n;
  * version, then every table in one transaction with user triggers disabled (ADR 0016), sequences
  * set, row counts checked against the backup; then the migrations the backup did not have.
  */
-export async function restoreDatabase(url: string, input: Readable, progress: Progress): Promise<BackupSummary> {
+export async function restoreDatabase(
+  url: string,
+  input: Readable,
+  progress: Progress,
+): Promise<BackupSummary> {
   const frames = readFrames(input)[Symbol.asyncIterator]();
   const next = async (): Promise<Frame> => {
     const r = await frames.next();
@@ -84,7 +88,11 @@ export async function restoreDatabase(url: string, input: Readable, progress: Pr
 
 /** Refuses a file of another format version, or one whose schema this code does not know. */
 export function checkManifest(m: BackupManifest): void {
-  if (m.format !== 'checkproof-directory-backup' || !Array.isArray(m.migrations) || !Array.isArray(m.tables)) {
+  if (
+    m.format !== 'checkproof-directory-backup' ||
+    !Array.isArray(m.migrations) ||
+    !Array.isArray(m.tables)
+  ) {
     throw new NotABackupError('not a CheckProof Directory backup (its manifest is not one)');
   }
   if (m.formatVersion > FORMAT_VERSION) {
@@ -111,9 +119,12 @@ async function refuseUnlessEmpty(client: Client, backupMigrations: string[]): Pr
   const applied = await appliedMigrations(client);
   const tables = await listTables(client);
   if (tables.length === 0 && applied.length === 0) return applied;
-  const advice = 'Restore only into an empty database: create a new one (CREATE DATABASE …) or use a new DATA_DIR.';
+  const advice =
+    'Restore only into an empty database: create a new one (CREATE DATABASE …) or use a new DATA_DIR.';
   if (applied.length === 0) {
-    throw new RefusedError(`the target database is not empty: it holds tables (${tables[0]!.name}, …). ${advice}`);
+    throw new RefusedError(
+      `the target database is not empty: it holds tables (${tables[0]!.name}, …). ${advice}`,
+    );
   }
   if (applied.some((name, i) => backupMigrations[i] !== name)) {
     throw new RefusedError(
@@ -122,7 +133,9 @@ async function refuseUnlessEmpty(client: Client, backupMigrations: string[]): Pr
   }
   const filled: string[] = [];
   for (const t of tables) {
-    const { rows } = await client.query<{ any: boolean }>(`select exists(select 1 from ${ident(t.name)}) as any`);
+    const { rows } = await client.query<{ any: boolean }>(
+      `select exists(select 1 from ${ident(t.name)}) as any`,
+    );
     if (rows[0]?.any) filled.push(t.name);
   }
   if (filled.length > 0) {
@@ -159,7 +172,9 @@ async function advanceTransactionIds(client: Client, sourceNext: bigint, progres
   const batch = 200_000n;
   while (gap > 0n) {
     const n = gap < batch ? gap : batch;
-    await client.query(`do $$ begin for i in 1..${n} loop perform pg_current_xact_id(); commit; end loop; end $$`);
+    await client.query(
+      `do $$ begin for i in 1..${n} loop perform pg_current_xact_id(); commit; end loop; end $$`,
+    );
     gap = sourceNext - (await current());
     if (gap > 0n) progress.note(`  ${gap} to go`);
   }
@@ -198,7 +213,9 @@ async function loadTables(
         throw new NotABackupError(`the backup file is damaged (expected table ${t.name})`);
       }
       const started = Date.now();
-      const stream = client.query(copyFrom(`copy ${ident(t.name)} (${t.columns.map(ident).join(', ')}) from stdin`));
+      const stream = client.query(
+        copyFrom(`copy ${ident(t.name)} (${t.columns.map(ident).join(', ')}) from stdin`),
+      );
       copying = stream;
       const failed = once(stream, 'error').then(([e]) => Promise.reject(e as Error));
       failed.catch(() => undefined);
@@ -230,7 +247,9 @@ async function loadTables(
     for (const t of trailer.tables) {
       const { rows } = await client.query<{ n: string }>(`select count(*)::text as n from ${ident(t.table)}`);
       if (Number(rows[0]!.n) !== t.rows) {
-        throw new Error(`${t.table}: the backup has ${t.rows} rows, the database ${rows[0]!.n} after loading`);
+        throw new Error(
+          `${t.table}: the backup has ${t.rows} rows, the database ${rows[0]!.n} after loading`,
+        );
       }
     }
     if (trailer.tables.length !== manifest.tables.length) {
