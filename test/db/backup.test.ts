@@ -187,6 +187,16 @@ describe('db:backup and db:restore (logical export, ADR 0016)', () => {
     // Every table, the migrations table too, and no more membership history than there was: the
     // history triggers did not fire while the memberships were loaded.
     expect(await tableCounts(url)).toEqual(before);
+    // The indexes set aside during the load are all back, as the migrations made them.
+    const indexes = (u: string) =>
+      withClient(u, async (c) =>
+        (
+          await c.query<{ name: string; def: string }>(
+            `select indexname as name, indexdef as def from pg_indexes where schemaname = current_schema() order by 1`,
+          )
+        ).rows.map((r) => `${r.name}: ${r.def}`),
+      );
+    expect(await indexes(url)).toEqual(await indexes(db.url));
 
     const restored = await serve(url);
     const restoredBase = scim.base.replace(app.url, restored.url);
