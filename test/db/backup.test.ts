@@ -240,13 +240,15 @@ describe('db:backup and db:restore (logical export, ADR 0016)', () => {
         [newUser],
       );
       expect(Number(rows[0]!.first)).toBeGreaterThan(lastRestored);
-      // Every restored change event is readable in the feed (below the horizon), before the new ones.
-      const feed = await c.query<{ behind: string }>(
-        `select count(*) filter (where txid >= pg_snapshot_xmin(pg_current_snapshot()))::text as behind
+      // Every restored change event is from the target server's past (its transaction ids are
+      // below the next one), so the feed releases it once older transactions end. (The horizon
+      // itself, xmin, is the whole shared server's: other databases' long transactions hold it.)
+      const feed = await c.query<{ ahead: string }>(
+        `select count(*) filter (where txid >= pg_snapshot_xmax(pg_current_snapshot()))::text as ahead
          from audit_event where id <= $1`,
         [lastRestored],
       );
-      expect(feed.rows[0]!.behind).toBe('0');
+      expect(feed.rows[0]!.ahead).toBe('0');
     });
   });
 
@@ -265,7 +267,8 @@ describe('db:backup and db:restore (logical export, ADR 0016)', () => {
     await until('the writers are under way', () => written >= 6, { timeoutMs: 20_000 });
     const atStart = written;
     const { file } = await backupToBuffer(db.url);
-    await until('the writers went on after the backup', () => written >= atStart + 6, { timeoutMs: 20_000 });
+    const atEnd = written;
+    await until('the writers went on after the backup', () => written >= atEnd + 6, { timeoutMs: 20_000 });
     stop = true;
     await Promise.all(writers);
 
@@ -302,7 +305,7 @@ describe('db:backup and db:restore (logical export, ADR 0016)', () => {
       expect(createdEvents).toBe(busyUsers);
       expect(openHistory).toBe(members);
       expect(members).toBeLessThanOrEqual(busyUsers);
-      expect(addedEvents).toBeGreaterThanOrEqual(members);
+      expect(addedEvents).toBe(members);
       const orphans = await q(
         `select count(*)::text as n from membership m where m.tenant_id = $1 and $2::uuid is not null
            and m.member_user_id is not null and not exists (select 1 from app_user u where u.id = m.member_user_id)`,
