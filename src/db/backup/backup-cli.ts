@@ -112,7 +112,7 @@ async function main(): Promise<number> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       process.stderr.write(
-        `${signal}: stopping; nothing was ${command === 'backup' ? 'written' : 'committed'}\n`,
+        `${signal}: stopping; ${command === 'backup' ? 'no file was written' : 'a load not yet committed is rolled back'}\n`,
       );
       void cleanUp().finally(() => process.exit(130));
     });

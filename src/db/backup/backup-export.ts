@@ -1,4 +1,4 @@
-import { finished } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { to as copyTo } from 'pg-copy-streams';
@@ -34,8 +34,8 @@ export interface BackupSummary {
 export async function backupDatabase(url: string, out: Writable, progress: Progress): Promise<BackupSummary> {
   const client = await connect(url, 'checkproof-directory-backup');
   const gzip = createGzip({ level: 6 });
-  gzip.pipe(out);
-  const done = finished(out);
+  // pipeline, not pipe: it also settles when `out` is stdout, which pipe never ends.
+  const done = pipeline(gzip, out);
   try {
     await client.query('begin isolation level repeatable read, read only');
     // The first statement takes the snapshot every COPY below reads.

@@ -60,9 +60,12 @@ export async function restoreDatabase(
         }
       }
       await advanceTransactionIds(client, BigInt(manifest.nextTxid), progress);
-      const trailer = await loadTables(client, manifest, next, progress);
-      const rest = await frames.next();
-      if (!rest.done) throw new NotABackupError('the backup file has data after its trailer');
+      // The whole file is read (and gzip's checksum verified) before the load commits.
+      const atEnd = async () => {
+        if (!(await frames.next()).done)
+          throw new NotABackupError('the backup file has data after its trailer');
+      };
+      const trailer = await loadTables(client, manifest, next, atEnd, progress);
       const later = await (async () => {
         const orm = await openOrm({ url, poolMax: 1, timeouts: NO_STATEMENT_TIMEOUTS });
         try {
@@ -190,6 +193,7 @@ async function loadTables(
   client: Client,
   manifest: BackupManifest,
   next: () => Promise<Frame>,
+  atEnd: () => Promise<void>,
   progress: Progress,
 ): Promise<BackupTrailer> {
   const target = new Map((await listTables(client)).map((t) => [t.name, t]));
@@ -259,6 +263,7 @@ async function loadTables(
     for (const ix of deferred) await client.query(ix.def);
     progress.note(`built ${deferred.length} indexes in ${((Date.now() - indexing) / 1000).toFixed(2)} s`);
     const trailer = parseJson<BackupTrailer>(z);
+    await atEnd();
     for (const t of trailer.tables) {
       const { rows } = await client.query<{ n: string }>(`select count(*)::text as n from ${ident(t.table)}`);
       if (Number(rows[0]!.n) !== t.rows) {
