@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, chownSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, chownSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export interface EmbeddedPostgres {
@@ -58,10 +58,40 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     );
   }
   if (fresh) await server.createDatabase(DB_NAME);
-  return {
-    url: `postgres://postgres:${PASSWORD}@127.0.0.1:${opts.port}/${DB_NAME}`,
-    stop: () => server.stop(),
-  };
+  return { url: embeddedUrl(opts.port), stop: () => server.stop() };
+}
+
+function embeddedUrl(port: number): string {
+  return `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${DB_NAME}`;
+}
+
+/** Whether `dataDir` holds an embedded cluster (initialised by a start). */
+export function hasEmbeddedCluster(dataDir: string): boolean {
+  return existsSync(path.join(dataDir, 'postgres', 'PG_VERSION'));
+}
+
+/**
+ * The URL of the embedded PostgreSQL running on `dataDir` now (the service's), if one is. Its port
+ * is read from the server's own postmaster.pid rather than EMBEDDED_PG_PORT, which may have
+ * changed since the service started.
+ */
+export function runningEmbeddedUrl(dataDir: string): string | undefined {
+  let lines: string[];
+  try {
+    lines = readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    // EPERM: alive, owned by another user (the postgres OS user when we are not root).
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  return embeddedUrl(port);
 }
 
 /** PostgreSQL refuses to run as root; the library then runs it as the OS user `postgres`, which must own the cluster. */
