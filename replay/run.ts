@@ -115,7 +115,8 @@ export async function runReplay(opts: ReplayOptions, io: ReplayIO): Promise<Repl
           await work(i);
           dirty = true;
           progress.increment();
-          io.onStep?.(label, ++done);
+          done++;
+          io.onStep?.(label, done);
         } catch (err) {
           if (err instanceof AbortedError) return;
           fail(label, err instanceof StepFailure ? err.message : `${label} #${i}: ${(err as Error).message}`);
