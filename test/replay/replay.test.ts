@@ -1,10 +1,14 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Dataset } from '../../replay/data';
 import { UsageError, checkTarget, parseOptions, type ReplayOptions } from '../../replay/options';
 import { Expected, planIncremental } from '../../replay/plan';
+import { ScimHttp, retryAfterMs } from '../../replay/http';
 import { findListeningPid } from '../../replay/rss';
+import { Stats } from '../../replay/stats';
 import { expectedState, runReplay, type ReplayResult } from '../../replay/run';
 import type { ReplayState } from '../../replay/state';
 import { useScimApp } from '../support/use-app';
@@ -269,6 +273,45 @@ describe('the target', () => {
         '2',
       ]),
     ).toThrow(/more than --users × --groups/);
+  });
+});
+
+describe('the HTTP client', () => {
+  it('waits out 429 and 503 with Retry-After, retries and counts them', async () => {
+    const seen: { at: number; query: string | undefined; auth: string | undefined }[] = [];
+    const server = createServer((req, res) => {
+      seen.push({ at: Date.now(), query: req.url, auth: req.headers.authorization });
+      const n = seen.length;
+      if (n === 1) res.writeHead(429, { 'retry-after': '1' }).end();
+      else if (n === 2) res.writeHead(503, { 'retry-after': '0' }).end();
+      else res.writeHead(200, { 'content-type': 'application/scim+json' }).end('{"totalResults":0}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const stats = new Stats();
+    const client = new ScimHttp(
+      new URL(`http://127.0.0.1:${port}/scim/v2/t?aadOptscim062020`),
+      'tok',
+      2,
+      stats,
+    );
+    try {
+      const res = await client.send('filter user', 'GET', '/Users?filter=x');
+      expect(res).toEqual({ status: 200, body: { totalResults: 0 } });
+    } finally {
+      client.close();
+      server.close();
+    }
+    expect(seen).toHaveLength(3);
+    expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(950); // Retry-After: 1
+    expect(
+      seen.every((s) => s.query === '/scim/v2/t/Users?filter=x&aadOptscim062020' && s.auth === 'Bearer tok'),
+    ).toBe(true);
+    const [kind] = stats.summary(1);
+    expect(kind).toMatchObject({ kind: 'filter user', requests: 3, errors: 2, retries: 2 });
+    expect(Object.fromEntries(stats.statuses)).toEqual({ '429': 1, '503': 1 });
+    expect(retryAfterMs(undefined)).toBe(1000);
+    expect(retryAfterMs(new Date(Date.now() + 3000).toUTCString())).toBeGreaterThan(1000);
   });
 });
 
