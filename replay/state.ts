@@ -95,12 +95,6 @@ export class Bitmap {
     this.bytes[i >> 3]! |= 1 << (i & 7);
   }
 
-  count(): number {
-    let n = 0;
-    for (let i = 0; i < this.size; i++) if (this.has(i)) n++;
-    return n;
-  }
-
   encode(): string {
     return Buffer.from(this.bytes).toString('base64');
   }
