@@ -48,6 +48,11 @@ const PROTOCOL_PURE = {
   message: 'src/scim/protocol stays pure: no Koa, no ORM, no domain services.',
 };
 
+const SERVER_CODE = {
+  ...up(['src']),
+  message: 'replay/ is a client of any SCIM service: it imports no server code.',
+};
+
 /** One block per file set: `no-restricted-imports` with every ban of that set. */
 const layer = (files, bans, ignores = []) => ({
   files,
@@ -65,6 +70,8 @@ const layers = [
   // The composition root wires src/db, the domain and the transports; it needs no MikroORM import
   // of its own (the Orm type comes from src/db/orm.ts). Nor do the out-of-process harnesses.
   layer(['src/*.ts', 'bench/**/*.ts', 'faults/**/*.ts'], [ORM]),
+  // The replay is a SCIM client for any service (npm run replay): it speaks HTTP only.
+  layer(['replay/**/*.ts'], [ORM, SERVER_CODE]),
 ];
 
 export default tseslint.config(

@@ -29,6 +29,7 @@ const SCIM = /GraphQL does not import SCIM/;
 const GRAPHQL = /SCIM does not import GraphQL/;
 const ROOT_BAN = /Nothing imports the composition root/;
 const PURE = /src\/scim\/protocol stays pure/;
+const CLIENT = /replay\/ is a client of any SCIM service/;
 
 type Case = [file: string, source: string, ban: RegExp];
 
@@ -71,6 +72,9 @@ const banned: Case[] = [
   ['src/serve.ts', '@mikro-orm/postgresql', ORM],
   ['bench/run.ts', '@mikro-orm/postgresql', ORM],
   ['faults/run.ts', '@mikro-orm/postgresql', ORM],
+  // The replay (npm run replay) is an HTTP client of any SCIM service: no server code.
+  ['replay/run.ts', '../src/scim/protocol/user-mapper', CLIENT],
+  ['replay/run.ts', '@mikro-orm/core', ORM],
 ];
 
 const allowed: [file: string, source: string][] = [
@@ -86,6 +90,7 @@ const allowed: [file: string, source: string][] = [
   ['src/http/graphql.ts', '../graphql/errors'],
   ['src/compose.ts', './db/orm'],
   ['src/compose.ts', './scim/router'],
+  ['replay/run.ts', './http'],
 ];
 
 describe('layer rules (eslint.config.mjs)', () => {
