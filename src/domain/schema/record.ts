@@ -56,8 +56,10 @@ export function getPath(obj: unknown, path: readonly string[]): unknown {
 
 function setPath(obj: Record<string, unknown>, path: readonly string[], value: unknown): void {
   let target = obj;
-  for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
-  target[path[path.length - 1]!] = value;
+  // Indexed, not path.slice(0, -1): this runs for every attribute of every row a request maps.
+  const last = path.length - 1;
+  for (let i = 0; i < last; i++) target = (target[path[i]!] ??= {}) as Record<string, unknown>;
+  target[path[last]!] = value;
 }
 
 function fromRow(field: StoredField, v: unknown): unknown {
