@@ -28,6 +28,7 @@ describe('migrations', () => {
       'deleted_user',
       'group',
       'membership',
+      'membership_closure',
       'membership_deleted_group',
       'membership_interval',
       'provisioning_log',
@@ -48,7 +49,7 @@ describe('migrations', () => {
     expect(await tables()).toEqual([]);
     const applied = await migrateUp(db.orm);
     expect(applied).toEqual(migrationsList.map((m) => m.name));
-    expect(await tables()).toHaveLength(19);
+    expect(await tables()).toHaveLength(20);
   });
 
   it('apply nothing when the database is up to date', async () => {
