@@ -7,6 +7,7 @@ import { runLoad, table, type LoadResult } from './load';
  * - a page of 100 users with their roles and direct groups;
  * - checkMembership of one user against 50 group ids;
  * - memberCount(ALL) of a group holding 100,000 users through 3 levels of nesting;
+ * - a user's groups at depth ALL and INHERITED (its team directly, its division and the top through nesting);
  * - checkMembership(asOf) over a membership history of 1,000,000 intervals.
  * Self-sufficient: creates its own tenant and API key over GraphQL, and bulk-seeds with SQL.
  */
@@ -256,6 +257,25 @@ export async function runGraphqlBench(opts: GraphqlBenchOptions): Promise<void> 
         ),
     ),
   );
+
+  const USER_GROUPS = `query($u: ID!, $m: MembershipDepth!) { user(id: $u) { groups(membership: $m, first: 50) {
+    totalCount edges { node { id displayName } } } } }`;
+  // Each sampled user is in a team (so in its division and the top), and may be in project groups.
+  for (const [depth, atLeast] of [
+    ['ALL', 3],
+    ['INHERITED', 2],
+  ] as const) {
+    results.push(
+      await runLoad(`user.groups(${depth}), 3 levels, ${USERS} users`, N, CONCURRENCY, (i) => {
+        const s = seeded.samples[i % seeded.samples.length]!;
+        return post(
+          USER_GROUPS,
+          { u: s.userId, m: depth },
+          (d) => (d as { user: { groups: { totalCount: number } } }).user.groups.totalCount >= atLeast,
+        );
+      }),
+    );
+  }
 
   // Membership history: a million closed intervals (a year of churn in the project groups), then
   // checkMembership at an instant inside it. Seeded with SQL straight into the interval table.

@@ -28,6 +28,7 @@ describe('migrations', () => {
       'deleted_user',
       'group',
       'membership',
+      'membership_closure',
       'membership_deleted_group',
       'membership_interval',
       'operator_audit_event',

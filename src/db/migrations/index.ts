@@ -9,6 +9,7 @@ import { Migration20261207030000_change_feed } from './Migration20261207030000_c
 import { Migration20261207040000_membership_history } from './Migration20261207040000_membership_history';
 import { Migration20261207050000_restorable_deletes } from './Migration20261207050000_restorable_deletes';
 import { Migration20261208010000_webhooks } from './Migration20261208010000_webhooks';
+import { Migration20261209010000_membership_closure } from './Migration20261209010000_membership_closure';
 import { Migration20261209020000_tenant_lifecycle } from './Migration20261209020000_tenant_lifecycle';
 
 /** Every migration, in order. Add new ones here. */
@@ -32,5 +33,9 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207040000_membership_history', class: Migration20261207040000_membership_history },
   { name: 'Migration20261207050000_restorable_deletes', class: Migration20261207050000_restorable_deletes },
   { name: 'Migration20261208010000_webhooks', class: Migration20261208010000_webhooks },
+  {
+    name: 'Migration20261209010000_membership_closure',
+    class: Migration20261209010000_membership_closure,
+  },
   { name: 'Migration20261209020000_tenant_lifecycle', class: Migration20261209020000_tenant_lifecycle },
 ];

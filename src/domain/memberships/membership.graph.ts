@@ -7,8 +7,13 @@
  * INHERITED = through nested groups only, i.e. ALL minus DIRECT (the same rule as the `memberOf`
  * filter in src/domain/query/compile.ts).
  *
- * An optional `asOf` answers at a past instant: the same statements walk the membership intervals
- * valid then (membership.history.ts) instead of the live rows. Without it the SQL is unchanged.
+ * Now (without `asOf`), ALL and INHERITED read `membership_closure` (ADR 0014): one row per group and
+ * member at any depth, kept by triggers on `membership`, so a count is an index-only scan and a
+ * user's groups are one index lookup, however large the tenant.
+ *
+ * An optional `asOf` answers at a past instant: the recursive statements walk the membership
+ * intervals valid then (membership.history.ts) instead of the live rows (no closure is kept for
+ * the past).
  */
 import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
@@ -31,6 +36,22 @@ const MEMBER_KIND: Readonly<Record<MemberKindFilter, SqlFragment>> = {
 /** SQL condition on a membership row `m` restricting the member's kind. */
 export function memberKindSql(kind: MemberKindFilter): SqlFragment {
   return MEMBER_KIND[kind];
+}
+
+const CLOSURE_KIND: Readonly<Record<MemberKindFilter, SqlFragment>> = {
+  User: sql`c.is_user`,
+  Group: sql`not c.is_user`,
+  Any: sql`true`,
+};
+
+/** SQL condition on a closure row `c` restricting the member's kind. */
+export function closureKindSql(kind: MemberKindFilter): SqlFragment {
+  return CLOSURE_KIND[kind];
+}
+
+/** Over a closure row `c` of group `owner`: the member is not also a direct member of it. */
+export function notDirectSql(owner: SqlFragment): SqlFragment {
+  return sql`not exists (select 1 from membership dm where dm.group_id = ${owner} and dm.member_id = c.member_id)`;
 }
 
 /**
@@ -76,9 +97,13 @@ export async function checkMembership(
       : sql`(${userKnownSql(ctx, userId, asOf)})::int`;
   const rows = await query<{ user_found: number; ids: string[] | null }>(
     ctx.em,
-    sql`with recursive ${userGroupsCte(userId, ctx.tenantId, asOf)}
-     select ${userFound} as user_found,
-       (select array_agg(gid::text) from up where gid = any(${pgArray(wanted)}::uuid[])) as ids`,
+    asOf === undefined
+      ? sql`select ${userFound} as user_found,
+         (select array_agg(c.group_id::text) from membership_closure c
+          where c.member_id = ${userId}::uuid and c.group_id = any(${pgArray(wanted)}::uuid[]) and c.tenant_id = ${ctx.tenantId}) as ids`
+      : sql`with recursive ${userGroupsCte(userId, ctx.tenantId, asOf)}
+         select ${userFound} as user_found,
+           (select array_agg(gid::text) from up where gid = any(${pgArray(wanted)}::uuid[])) as ids`,
   );
   const row = rows[0];
   if (!row || row.user_found === 0) throw userNotFound(userId);
@@ -134,9 +159,9 @@ export async function membershipPath(
  * A scalar subquery: the member count of the group `owner` (an SQL expression such as sql`o.owner`)
  * at `depth`.
  * DIRECT counts the group's membership rows; INHERITED and ALL count distinct members reachable
- * through nesting (a user in two nested groups counts once). Nested groups are exactly the closure
- * `d` minus the group itself, so ALL users = distinct members − (|d| − 1), read from the
- * (group_id, member_id) primary key alone: no table rows, which matters at 100,000 members.
+ * through nesting (a user in two nested groups counts once). Now, that is a count of the group's
+ * closure rows, from the closure's primary key alone. At a past instant the nested groups are the
+ * recursive `d`, and ALL users = distinct members − (|d| − 1), read from the interval index.
  */
 export function memberCountSql(
   owner: SqlFragment,
@@ -147,6 +172,10 @@ export function memberCountSql(
   const m = membershipAt(asOf);
   if (depth === 'DIRECT') {
     return sql`(select count(*) from ${m} m where m.group_id = ${owner} and ${memberKindSql(kind)})`;
+  }
+  if (asOf === undefined) {
+    const inherited = depth === 'INHERITED' ? sql` and ${notDirectSql(owner)}` : sql.empty;
+    return sql`(select count(*) from membership_closure c where c.group_id = ${owner} and ${closureKindSql(kind)}${inherited})`;
   }
   const nested = sql`with recursive d(gid) as (select ${owner} union
       select m.member_group_id from d join ${m} m on m.group_id = d.gid where m.member_group_id is not null)`;
@@ -225,7 +254,7 @@ export interface UserGroupRef {
 
 /**
  * Every group of the tenant each user belongs to, directly or through nesting, ordered by
- * displayName (case-insensitive) then id: one statement for any number of users (a SCIM page).
+ * displayName (case-insensitive) then id: one closure lookup for any number of users (a SCIM page).
  */
 export async function groupsOfUsers(
   ctx: DirectoryContext,
@@ -236,16 +265,11 @@ export async function groupsOfUsers(
   if (owners.length === 0) return result;
   const rows = await query<{ owner: string; id: string; display_name: string; direct: boolean }>(
     ctx.em,
-    sql`with recursive up(owner, gid, direct) as (
-       select m.member_id, m.group_id, true from membership m
-       where m.member_id = any(${pgArray(owners)}::uuid[]) and m.member_user_id is not null and m.tenant_id = ${ctx.tenantId}
-       union
-       select up.owner, m.group_id, false from up join membership m on m.member_group_id = up.gid
-     )
-     select up.owner, g.id, g.display_name, bool_or(up.direct) as direct
-     from up join "group" g on g.id = up.gid and g.tenant_id = ${ctx.tenantId}
-     group by up.owner, g.id, g.display_name
-     order by up.owner, lower(g.display_name), g.id`,
+    sql`select c.member_id as owner, g.id, g.display_name,
+       exists (select 1 from membership dm where dm.group_id = c.group_id and dm.member_id = c.member_id) as direct
+     from membership_closure c join "group" g on g.id = c.group_id and g.tenant_id = ${ctx.tenantId}
+     where c.member_id = any(${pgArray(owners)}::uuid[]) and c.tenant_id = ${ctx.tenantId}
+     order by c.member_id, lower(g.display_name), g.id`,
   );
   for (const r of rows) {
     result.get(r.owner)?.push({ id: r.id, displayName: r.display_name, direct: r.direct });

@@ -40,8 +40,10 @@ export function membershipAt(asOf: Date | undefined): SqlFragment {
  */
 export function groupsAt(asOf: Date | undefined): SqlFragment {
   if (asOf === undefined) return LIVE_GROUPS;
+  // A group deleted and then restored (ADR 0012) is live again: its kept last row must not name it twice.
   return sql`(select * from "group" union all
-    select (jsonb_populate_record(null::"group", d.row)).* from membership_deleted_group d)`;
+    select (jsonb_populate_record(null::"group", d.row)).* from membership_deleted_group d
+    where not exists (select 1 from "group" live where live.id = d.id))`;
 }
 
 /** Groups of the tenant with these ids, live or (since deleted) as they last were. */

@@ -9,10 +9,12 @@ import type { GroupRecord, MemberType } from '../groups/group.types';
 import { decodeKeyset, emptyPage, encodeKeyset, type Page, type PageRequest } from '../paging';
 import { isUuid, pgArray, query, sql } from '../sql';
 import {
+  closureKindSql,
   inheritedOnlySql,
   memberCounts,
   memberKindSql,
   nestedGroupsCte,
+  notDirectSql,
   type MemberKindFilter,
   type MembershipDepth,
 } from './membership.graph';
@@ -24,6 +26,7 @@ export interface MemberRef {
 }
 
 const GROUPS_ORDER = 'groups-by-name';
+const O_OWNER = sql`o.owner`;
 const MEMBERS_ORDER = 'members-by-id';
 
 type Row = Record<string, unknown>;
@@ -70,15 +73,20 @@ export async function groupsContaining(
     depth === 'DIRECT'
       ? sql.empty
       : sql`union select up.owner, m.group_id, false from up join ${m} m on m.member_group_id = up.gid`;
+  // Now, every depth is one lookup in the closure (ADR 0014); the past walks up the intervals.
+  const up =
+    depth !== 'DIRECT' && asOf === undefined
+      ? sql`select c.member_id, c.group_id, exists (select 1 from membership dm
+            where dm.group_id = c.group_id and dm.member_id = c.member_id)
+         from membership_closure c where c.member_id = any(${pgArray(owners)}::uuid[]) and c.tenant_id = ${ctx.tenantId}`
+      : sql`select m.member_id, m.group_id, true from ${m} m
+         where m.member_id = any(${pgArray(owners)}::uuid[]) and m.tenant_id = ${ctx.tenantId}
+         ${recursive}`;
   const having = depth === 'INHERITED' ? sql`having not bool_or(direct)` : sql.empty;
   const cursorSql = after ? sql`(y.__sort, y.id) > (${after.v ?? ''}, ${after.id}::uuid)` : sql`true`;
   const rows = await query<Row>(
     ctx.em,
-    sql`with recursive up(owner, gid, direct) as (
-       select m.member_id, m.group_id, true from ${m} m
-       where m.member_id = any(${pgArray(owners)}::uuid[]) and m.tenant_id = ${ctx.tenantId}
-       ${recursive}
-     ),
+    sql`with recursive up(owner, gid, direct) as (${up}),
      s as (select owner, gid from up group by owner, gid ${having})
      select * from (
        select y.*, row_number() over (partition by y.__owner order by y.__sort, y.id) as __rn from (
@@ -146,6 +154,20 @@ function memberRows(
          select m.member_id, (m.member_user_id is not null) as is_user from ${m} m
          where m.group_id = o.owner and m.tenant_id = ${ctx.tenantId} and ${memberKindSql(kind)}${afterSql}
          order by m.member_id limit ${first + 1}
+       ) p order by o.owner, p.member_id`,
+    );
+  }
+  if (asOf === undefined) {
+    // The closure's primary key (group_id, member_id): a page costs its size, not the group's.
+    const notDirect = depth === 'INHERITED' ? sql` and ${notDirectSql(O_OWNER)}` : sql.empty;
+    const afterC = afterId === undefined ? sql.empty : sql` and c.member_id > ${afterId}::uuid`;
+    return query<Row>(
+      ctx.em,
+      sql`select o.owner as __owner, p.member_id, p.is_user from unnest(${pgArray(owners)}::uuid[]) as o(owner)
+       cross join lateral (
+         select c.member_id, c.is_user from membership_closure c
+         where c.group_id = o.owner and c.tenant_id = ${ctx.tenantId} and ${closureKindSql(kind)}${notDirect}${afterC}
+         order by c.member_id limit ${first + 1}
        ) p order by o.owner, p.member_id`,
     );
   }
