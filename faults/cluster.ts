@@ -83,7 +83,8 @@ export class Cluster {
     return `postgres://postgres@127.0.0.1:${this.port}/directory`;
   }
 
-  static async create(): Promise<Cluster> {
+  /** `options` are added to the server's (`-c name=value`; a later one wins), e.g. fsync=off for tests. */
+  static async create(options: string[] = []): Promise<Cluster> {
     const cluster = new Cluster(await freeLowPort());
     try {
       const uid = Number(execFileSync('id', ['-u', PG_USER]).toString().trim());
@@ -110,6 +111,7 @@ export class Cluster {
         '-c full_page_writes=on',
         '-c shared_buffers=32MB',
         '-c max_connections=300',
+        ...options,
       ]);
       const admin = new Client({ connectionString: cluster.adminUrl });
       await admin.connect();
@@ -128,7 +130,7 @@ export class Cluster {
    * its own, started on its own port. initdb's pg_hba already lets 127.0.0.1 replicate (-A trust)
    * and PostgreSQL 15's defaults (wal_level=replica, max_wal_senders=10) allow it.
    */
-  static async standbyOf(primary: Cluster): Promise<Cluster> {
+  static async standbyOf(primary: Cluster, options: string[] = []): Promise<Cluster> {
     const standby = new Cluster(await freeLowPort());
     try {
       const uid = Number(execFileSync('id', ['-u', PG_USER]).toString().trim());
@@ -158,6 +160,7 @@ export class Cluster {
         '-c shared_buffers=32MB',
         // A standby needs at least the primary's max_connections.
         '-c max_connections=300',
+        ...options,
       ]);
       return standby;
     } catch (err) {
