@@ -11,6 +11,11 @@ export interface OrmConfigInput {
   timeouts?: Partial<DbTimeouts>;
   /** Shown in pg_stat_activity (default checkproof-directory). */
   applicationName?: string;
+  /**
+   * Connect (and check the database exists) at start, the default; false opens connections only
+   * when first needed, so a server that is down at start does not fail it (read replicas).
+   */
+  connectAtStart?: boolean;
 }
 
 /** How long the service waits on PostgreSQL before giving up (and answering 503). */
@@ -59,6 +64,7 @@ export function ormConfig(input: OrmConfigInput): Options {
     entities: [],
     discovery: { warnWhenNoEntities: false },
     extensions: [Migrator],
+    connect: input.connectAtStart ?? true,
     // No implicit transactions around single statements (hot paths).
     implicitTransactions: false,
     forceUtcTimezone: true,

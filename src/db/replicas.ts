@@ -72,6 +72,7 @@ export async function openReplicas(opts: ReplicaOptions): Promise<Replicas> {
         url,
         poolMax: opts.poolMax,
         applicationName: 'checkproof-directory-replica',
+        connectAtStart: false,
         ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
       });
       replicas.push({ label: labelOf(url, i, taken), orm, inUse: false });

@@ -266,15 +266,22 @@ suite('read replicas', () => {
   });
 
   it('sends what a replica cannot run (a write, a transaction) to the primary', async () => {
+    const reasons: string[] = [];
+    // The second replica does not exist: it is skipped from the start, and opening it does not fail.
     const replicas: Replicas = await openReplicas({
-      urls: [standbyUrl()],
+      urls: [standbyUrl(), 'postgres://postgres@127.0.0.1:1/directory'],
       primary: orm,
       maxLagMs: 2000,
       poolMax: 2,
       log: silentLog,
+      onFallBack: (_, reason) => reasons.push(reason),
     });
     try {
       await until('the replica is in use', () => replicas.readSession() !== undefined);
+      expect(replicas.status()).toEqual([
+        expect.objectContaining({ inUse: true, reachable: true }),
+        { replica: '127.0.0.1:1', inUse: false, reachable: false, lagMs: null },
+      ]);
       const em = replicas.readSession()!;
       const where = sql`select current_setting('application_name') as app, pg_is_in_recovery() as standby`;
       expect(await query(em, where)).toEqual([{ app: 'checkproof-directory-replica', standby: true }]);
@@ -285,6 +292,12 @@ suite('read replicas', () => {
       expect(written).toEqual({ app: 'checkproof-directory' });
       const inTx = await inTransaction({ em }, (tx) => query(tx.em, where));
       expect(inTx).toEqual([{ app: 'checkproof-directory', standby: false }]);
+      expect(reasons).toEqual(['write', 'transaction']);
+      // Every read went to the standby that answers, never to the one that does not.
+      for (let i = 0; i < 4; i++)
+        expect(await query(replicas.readSession()!, where)).toEqual([
+          { app: 'checkproof-directory-replica', standby: true },
+        ]);
     } finally {
       await replicas.close();
     }
