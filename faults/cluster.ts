@@ -83,7 +83,8 @@ export class Cluster {
     return `postgres://postgres@127.0.0.1:${this.port}/directory`;
   }
 
-  static async create(): Promise<Cluster> {
+  /** `options` are added to the server's (`-c name=value`; a later one wins), e.g. fsync=off for tests. */
+  static async create(options: string[] = []): Promise<Cluster> {
     const cluster = new Cluster(await freeLowPort());
     try {
       const uid = Number(execFileSync('id', ['-u', PG_USER]).toString().trim());
@@ -110,6 +111,7 @@ export class Cluster {
         '-c full_page_writes=on',
         '-c shared_buffers=32MB',
         '-c max_connections=300',
+        ...options,
       ]);
       const admin = new Client({ connectionString: cluster.adminUrl });
       await admin.connect();
@@ -118,6 +120,51 @@ export class Cluster {
       return cluster;
     } catch (err) {
       cluster.destroySync();
+      throw err;
+    }
+  }
+
+  /**
+   * A hot standby of `primary` streaming from it: pg_basebackup (-R writes primary_conninfo and
+   * standby.signal; -X stream; -c fast so it does not wait for a checkpoint) into a directory of
+   * its own, started on its own port. initdb's pg_hba already lets 127.0.0.1 replicate (-A trust)
+   * and PostgreSQL 15's defaults (wal_level=replica, max_wal_senders=10) allow it.
+   */
+  static async standbyOf(primary: Cluster, options: string[] = []): Promise<Cluster> {
+    const standby = new Cluster(await freeLowPort());
+    try {
+      const uid = Number(execFileSync('id', ['-u', PG_USER]).toString().trim());
+      const gid = Number(execFileSync('id', ['-g', PG_USER]).toString().trim());
+      if (process.getuid?.() === 0) chownSync(standby.dir, uid, gid);
+      await run(`${BIN}/pg_basebackup`, [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(primary.port),
+        '-U',
+        'postgres',
+        '-D',
+        standby.dataDir,
+        '-R',
+        '-X',
+        'stream',
+        '-c',
+        'fast',
+        '--no-sync',
+      ]);
+      await standby.start([
+        '-c listen_addresses=127.0.0.1',
+        `-c port=${standby.port}`,
+        `-c unix_socket_directories=${standby.dir}`,
+        '-c hot_standby=on',
+        '-c shared_buffers=32MB',
+        // A standby needs at least the primary's max_connections.
+        '-c max_connections=300',
+        ...options,
+      ]);
+      return standby;
+    } catch (err) {
+      standby.destroySync();
       throw err;
     }
   }

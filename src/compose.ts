@@ -22,6 +22,7 @@ import { onCredentialRevoked } from './domain/credentials/credential.events';
 import type Router from '@koa/router';
 import { monitorAvailability, registerAvailability } from './db/availability';
 import { poolStats, resetPool } from './db/orm';
+import { openReplicas } from './db/replicas';
 import { createAdmission } from './http/admission';
 import { createMetrics, type Metrics } from './http/metrics';
 import type { Context } from 'koa';
@@ -125,6 +126,21 @@ export async function buildService(input: ComposeInput): Promise<Service> {
     await revocations.close();
     await availability.stop();
   });
+  // Read replicas: GraphQL query operations read from a fresh one (docs/scaling.md). Closed last,
+  // after the GraphQL server has stopped and the requests in flight have finished.
+  const replicas =
+    config.replicas.urls.length > 0
+      ? await openReplicas({
+          urls: config.replicas.urls,
+          primary: orm,
+          maxLagMs: config.replicas.maxLagMs,
+          poolMax: config.dbPoolMax,
+          timeouts: config.db,
+          log,
+          onFallBack: metrics.replicaFallBack,
+        })
+      : undefined;
+  if (replicas) input.shutdownHooks?.push(() => replicas.close());
   if (config.webhooks.dispatch) {
     const webhooks = await startWebhookDelivery(config, log, orm.config.get('clientUrl') ?? '');
     input.shutdownHooks?.push(() => webhooks.stop());
@@ -161,6 +177,7 @@ export async function buildService(input: ComposeInput): Promise<Service> {
     admission: admission.stats,
     provisioningLog: provisioning.stats,
     database: () => ({ ready: availability.ready(), down: availability.down() }),
+    ...(replicas ? { replicas: () => replicas.status() } : {}),
   });
   const verifyJwt = createJwtVerifier(config.jwt);
   const authenticate = createAuthenticator({
@@ -192,6 +209,7 @@ export async function buildService(input: ComposeInput): Promise<Service> {
     trustProxy: config.trustProxy,
     isShuttingDown,
     announceChanges: (tenantIds) => changeAnnouncer.announce(tenantIds),
+    ...(replicas ? { replicas: () => replicas.status() } : {}),
     admission: admission.middleware,
     ...(config.metrics.enabled ? { metrics } : {}),
     routers: [
@@ -213,6 +231,7 @@ export async function buildService(input: ComposeInput): Promise<Service> {
       publicUrl: config.publicUrl,
       ide: config.graphql.ide,
       allowPrivateWebhookTargets: config.webhooks.allowPrivateTargets,
+      ...(replicas ? { readSession: () => replicas.readSession() } : {}),
       onIdeMissing: () =>
         log.warn('GRAPHQL_IDE is on but src/graphql/ide/assets was not found; IDE not served'),
     }),

@@ -15,6 +15,17 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((u) => u.trim())
+        .filter((u) => u !== ''),
+    )
+    .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, 'each must be a postgres:// or postgresql:// URL')))
+    .optional(),
+  REPLICA_MAX_LAG_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
   DATA_DIR: z.string().min(1).default('./.data'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -77,6 +88,12 @@ const schema = z.object({
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly databaseUrl: string | undefined;
+  readonly replicas: {
+    /** Hot standbys of DATABASE_URL's server; GraphQL query operations read from them (docs/scaling.md). */
+    readonly urls: readonly string[];
+    /** A replica whose data may be older than this is skipped (another replica, else the primary). */
+    readonly maxLagMs: number;
+  };
   readonly dataDir: string;
   readonly port: number;
   readonly host: string;
@@ -207,6 +224,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.JWT_HS256_SECRET && e.JWT_JWKS_URL) {
     throw new ConfigError(['JWT_HS256_SECRET, JWT_JWKS_URL: set one of them, not both']);
   }
+  if (e.DATABASE_REPLICA_URLS?.length && !e.DATABASE_URL) {
+    throw new ConfigError([
+      'DATABASE_REPLICA_URLS: needs DATABASE_URL (the embedded PostgreSQL has no replicas)',
+    ]);
+  }
   const dev = e.NODE_ENV !== 'production';
   const displayHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
   const publicUrl = (e.PUBLIC_URL ?? `http://${displayHost}:${e.PORT}`).replace(/\/+$/, '');
@@ -221,6 +243,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     env: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
+    replicas: Object.freeze({
+      urls: Object.freeze(e.DATABASE_REPLICA_URLS ?? []),
+      maxLagMs: e.REPLICA_MAX_LAG_MS,
+    }),
     dataDir: path.resolve(e.DATA_DIR),
     port: e.PORT,
     host: e.HOST,

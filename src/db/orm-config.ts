@@ -9,6 +9,13 @@ export interface OrmConfigInput {
   /** Receives every SQL statement (tests count queries with it). */
   onQuery?: (sql: string) => void;
   timeouts?: Partial<DbTimeouts>;
+  /** Shown in pg_stat_activity (default checkproof-directory). */
+  applicationName?: string;
+  /**
+   * Connect (and check the database exists) at start, the default; false opens connections only
+   * when first needed, so a server that is down at start does not fail it (read replicas).
+   */
+  connectAtStart?: boolean;
 }
 
 /** How long the service waits on PostgreSQL before giving up (and answering 503). */
@@ -57,6 +64,7 @@ export function ormConfig(input: OrmConfigInput): Options {
     entities: [],
     discovery: { warnWhenNoEntities: false },
     extensions: [Migrator],
+    connect: input.connectAtStart ?? true,
     // No implicit transactions around single statements (hot paths).
     implicitTransactions: false,
     forceUtcTimezone: true,
@@ -84,7 +92,7 @@ export function ormConfig(input: OrmConfigInput): Options {
       // the request log already say when the database is unreachable, as JSON.
       log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet },
       connection: {
-        application_name: 'checkproof-directory',
+        application_name: input.applicationName ?? 'checkproof-directory',
         // pg sends these only when non-zero; 0 leaves the server's default (none).
         statement_timeout: timeouts.statementTimeoutMs,
         idle_in_transaction_session_timeout: timeouts.idleInTransactionTimeoutMs,

@@ -39,6 +39,53 @@ export function databaseStatusOf(em: { config: object }): DatabaseStatus | undef
   return statuses.get(em.config);
 }
 
+/**
+ * A session that reads from a read-only copy of the database kept by PostgreSQL replication
+ * (src/db registers one per copy). What the copy cannot run goes to `session` (the primary):
+ * every transaction, and any statement while `usable()` says no or that fails because the copy is
+ * unreachable, refuses to write, or cancelled it to replay the primary's changes. The domain does
+ * not choose copies; the transports decide which requests may read from one (docs/scaling.md).
+ */
+export interface ReadFallback {
+  /** Where statements go when the copy cannot take them. */
+  session: EntityManager;
+  /** The copy may be used now (reachable, and not lagging beyond the allowed staleness). */
+  usable(): boolean;
+  /** Told each time a statement goes to `session` instead, and why. */
+  onFallBack?(reason: FallBackReason): void;
+}
+
+/** Why a statement meant for a read-only copy ran on the primary. */
+export type FallBackReason = 'unusable' | 'unreachable' | 'write' | 'conflict' | 'transaction';
+
+const fallbacks = new WeakMap<object, ReadFallback>();
+
+/** Makes the sessions of the ORM whose configuration is `config` read-only, falling back to another. */
+export function registerReadFallback(config: object, fallback: ReadFallback): void {
+  fallbacks.set(config, fallback);
+}
+
+/** Thrown inside query() when a statement must run on the fallback session instead. */
+class FallBack {
+  constructor(readonly reason: FallBackReason) {}
+}
+
+/**
+ * Failures of a statement on a read-only copy that the primary would not have: the copy cannot be
+ * reached (refused, reset, not accepting connections), the statement writes (25006
+ * read_only_sql_transaction), or replaying the primary's changes cancelled it (40001 recovery
+ * conflict, 40P01 its deadlock form, 57P04 database dropped). A statement timeout is not among
+ * them: the primary would spend the same time again.
+ */
+function fallBackReasonOf(e: unknown): FallBackReason | undefined {
+  const code = (e as { code?: unknown })?.code;
+  if (code === '25006') return 'write';
+  if (code === '40001' || code === '40P01' || code === '57P04') return 'conflict';
+  const down = asUnavailable(e);
+  if (down && code !== '57014' && code !== '25P03' && code !== '55P03') return 'unreachable';
+  return undefined;
+}
+
 interface PooledPgClient {
   connection?: { stream?: { destroy(): void } };
   __knex__disposed?: unknown;
@@ -84,12 +131,32 @@ export async function query<T = Record<string, unknown>>(
   statement: SqlFragment,
   opts: QueryOptions = {},
 ): Promise<T[]> {
+  const fallback = fallbacks.get(em.config);
+  if (!fallback) return run<T>(em, statement, opts, false);
+  try {
+    if (!fallback.usable()) throw new FallBack('unusable');
+    return await run<T>(em, statement, opts, true);
+  } catch (e) {
+    if (!(e instanceof FallBack)) throw e;
+    fallback.onFallBack?.(e.reason);
+    return run<T>(fallback.session, statement, opts, false);
+  }
+}
+
+/** query() on one session; with `readCopy`, failures the primary would not have throw FallBack. */
+async function run<T>(
+  em: EntityManager,
+  statement: SqlFragment,
+  opts: QueryOptions,
+  readCopy: boolean,
+): Promise<T[]> {
   const knex = em.getTransactionContext<Knex.Transaction>() ?? em.getConnection().getKnex();
   const client = knex.client as KnexClientLike;
   const { text, values } = render(statement);
   const stmt = statementFor(text, values, opts.prepare === true);
   // While the database is known to be down, fail at once (503) rather than queue for a connection.
-  if (!knex.isTransaction && databaseStatusOf(em)?.down()) throw databaseDown();
+  if (!knex.isTransaction && databaseStatusOf(em)?.down())
+    throw readCopy ? new FallBack('unreachable') : databaseDown();
   // MikroORM's query logging (debug, and the statement counts the tests assert) still sees it.
   const logger = em.config.getLogger();
   const started = logger.isEnabled('query') ? Date.now() : undefined;
@@ -98,7 +165,7 @@ export async function query<T = Record<string, unknown>>(
     connection = await client.acquireConnection().catch((e: unknown) => {
       // Whatever stops us getting a connection (refused, not accepting connections, too many
       // clients, the pool's acquire timeout) is the database being unavailable, not a bug.
-      throw asUnavailable(e) ?? databaseDown();
+      throw readCopy ? new FallBack('unreachable') : (asUnavailable(e) ?? databaseDown());
     });
     const conn = connection;
     const result = await conn.query(stmt).catch(async (e: unknown) => {
@@ -125,7 +192,9 @@ export async function query<T = Record<string, unknown>>(
     // A statement that timed out on the client may still be running on the server: this
     // connection's next answer would be that statement's. Never reuse it.
     if (connection && isReadTimeout(e)) discardConnection(connection, 'query read timeout');
-    throw translateDbError(e);
+    if (e instanceof FallBack) throw e;
+    const reason = readCopy ? fallBackReasonOf(e) : undefined;
+    throw reason ? new FallBack(reason) : translateDbError(e);
   } finally {
     if (connection) await client.releaseConnection(connection);
   }
@@ -221,6 +290,12 @@ export async function inTransaction<C extends { em: EntityManager }, T>(
   work: (tx: C) => Promise<T>,
 ): Promise<T> {
   if (ctx.em.isInTransaction()) return work(ctx);
+  // Transactions are for writes (and reads that must agree with them): on the primary.
+  const fallback = fallbacks.get(ctx.em.config);
+  if (fallback) {
+    fallback.onFallBack?.('transaction');
+    return inTransaction({ ...ctx, em: fallback.session }, work);
+  }
   if (databaseStatusOf(ctx.em)?.down()) throw databaseDown();
   const em = ctx.em.fork();
   const connection = em.getConnection('write');

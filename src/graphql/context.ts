@@ -10,7 +10,16 @@ export interface GraphQLContext {
   auth: AuthOutcome;
   requestId: string;
   log: Logger;
+  /**
+   * The session resolvers run SQL through: the primary's, or, for a query operation allowed to
+   * read from a replica, the one readSession gave (set before execution; see graphql/server.ts).
+   */
   em: DbSession;
+  /**
+   * A replica's session for a query operation, or undefined to stay on the primary; absent when
+   * the request must read on the primary whatever it runs (no replicas, console sessions).
+   */
+  readSession?: () => DbSession | undefined;
   publicUrl: string;
   /**
    * The tenant the operator acts in (X-CheckProof-Tenant, checked to exist before execution);

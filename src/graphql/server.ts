@@ -94,6 +94,26 @@ function limitsPlugin(
 }
 
 /**
+ * A query operation reads from a replica when the request may (GraphQLContext.readSession) and one
+ * is fresh enough; mutations stay on the primary, so what a mutation's payload reads after its
+ * writes sees them. Subscriptions are not served here (http/subscriptions.ts, on the primary).
+ * Known once the operation is parsed, and before any resolver runs.
+ */
+function readRoutingPlugin(): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, contextValue }) {
+          if (operation?.operation !== 'query' || !contextValue.readSession) return;
+          const replica = contextValue.readSession();
+          if (replica) contextValue.em = replica;
+        },
+      };
+    },
+  };
+}
+
+/**
  * 503 for a response carrying UNAVAILABLE (the database is unreachable or too slow), 429 for
  * TOO_MANY_REQUESTS, with Retry-After (seconds) from the error. UNAVAILABLE wins over 429.
  */
@@ -174,6 +194,7 @@ export function createGraphQLServer(
         slots,
         perTenant,
       ),
+      readRoutingPlugin(),
       retryStatusPlugin(),
       errorLogPlugin(opts.log),
     ],

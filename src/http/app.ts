@@ -4,7 +4,7 @@ import type { DbSession } from '../domain/context';
 import { asUnavailable } from '../domain/sql';
 import { retryAfterOf } from '../domain/errors';
 import { consoleMiddleware } from './console';
-import { healthRoutes } from './health';
+import { healthRoutes, type ReplicaReadiness } from './health';
 import type { Logger } from './logger';
 import { metricsText, type Metrics } from './metrics';
 import { requestContext } from './request-context';
@@ -21,6 +21,8 @@ export interface AppParts {
   announceChanges?: (tenantIds: Iterable<string>) => void;
   /** Admission control for the façades (health probes and /metrics bypass it). */
   admission?: Koa.Middleware<RequestState>;
+  /** Read replicas, reported by /readyz (omitted without DATABASE_REPLICA_URLS). */
+  replicas?: () => readonly ReplicaReadiness[];
   /** Served at /metrics and fed by every request; omitted when metrics are off. */
   metrics?: Metrics;
   /** Routers and middleware of the façades, mounted after the shared request context. */
@@ -64,7 +66,7 @@ export function createApp(parts: AppParts): Koa<RequestState> {
       ctx.body = { error: 'internal server error', requestId: ctx.state.requestId };
     }
   });
-  const health = healthRoutes(parts.isShuttingDown);
+  const health = healthRoutes(parts.isShuttingDown, parts.replicas);
   app.use(health.routes());
   const metrics = parts.metrics;
   if (metrics) {

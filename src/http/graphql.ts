@@ -1,6 +1,7 @@
 import { bodyParser } from '@koa/bodyparser';
 import type { ApolloServer } from '@apollo/server';
 import type Koa from 'koa';
+import type { DbSession } from '../domain/context';
 import { isDomainError } from '../domain/errors';
 import { asUnavailable } from '../domain/sql';
 import { releaseSlots } from '../graphql/admission';
@@ -26,6 +27,11 @@ export interface GraphQLMountOptions {
   onIdeMissing?: () => void;
   /** WEBHOOK_ALLOW_PRIVATE_TARGETS, for checking webhook URLs (refused when absent). */
   allowPrivateWebhookTargets?: boolean;
+  /**
+   * A fresh replica's session, or undefined (DATABASE_REPLICA_URLS; absent without replicas):
+   * query operations of API keys, JWTs and the operator token read from it.
+   */
+  readSession?: () => DbSession | undefined;
 }
 
 /**
@@ -44,12 +50,12 @@ export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.
         const state = ctx.state as RequestState;
         let auth: AuthOutcome;
         let actingTenantId: string | undefined;
+        let cookie: string | undefined;
         try {
           const authorization = ctx.get('authorization') || undefined;
           // The console's cookie counts only without an Authorization header, and only on POST
           // (a query over GET is no CSRF-safe request); the CSRF check ran before the body was read.
-          const cookie =
-            !authorization && ctx.method === 'POST' ? ctx.cookies.get(SESSION_COOKIE) : undefined;
+          cookie = !authorization && ctx.method === 'POST' ? ctx.cookies.get(SESSION_COOKIE) : undefined;
           auth = cookie
             ? await authenticateSession(state.em, cookie)
             : await opts.authenticate(state.em, authorization);
@@ -77,7 +83,11 @@ export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.
           auth,
           requestId: state.requestId,
           log: state.log,
+          // Authentication above ran on the primary (a revoked key must fail at once; API-key use
+          // is recorded there). The console reads on the primary too: a person who just changed
+          // something expects the next page to show it, which a replica only promises within its lag.
           em: state.em,
+          ...(opts.readSession && !cookie ? { readSession: opts.readSession } : {}),
           publicUrl: opts.publicUrl,
           isAdminToken: (token) => opts.adminToken !== undefined && safeEqual(token, opts.adminToken),
           session: sessionCookie(ctx, opts.publicUrl),

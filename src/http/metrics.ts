@@ -10,6 +10,8 @@ export interface MetricSources {
   admission(): { inflight: number; queued: number };
   provisioningLog(): { queued: number; oldestAgeSeconds: number };
   database(): { ready: boolean; down: boolean };
+  /** Read replicas (DATABASE_REPLICA_URLS), if any. */
+  replicas?(): ReadonlyArray<{ replica: string; inUse: boolean; lagMs: number | null }>;
 }
 
 export interface Metrics {
@@ -18,6 +20,8 @@ export interface Metrics {
   middleware: Middleware<RequestState>;
   shed(reason: ShedReason): void;
   provisioningLogWrite(outcome: 'written' | 'failed' | 'dropped', entries: number): void;
+  /** A statement meant for a replica ran on the primary (unusable, unreachable, write, conflict, transaction). */
+  replicaFallBack(replica: string, reason: string): void;
   /** Sources are known only once the app is wired. */
   setSources(sources: MetricSources): void;
 }
@@ -71,11 +75,24 @@ export function createMetrics(opts: { tenantLabels: boolean }): Metrics {
     labelNames: ['outcome'],
     registers: [registry],
   });
-  const gauge = (name: string, help: string, read: (g: Gauge) => void, labelNames: string[] = []) =>
+  const fallBacks = new Counter({
+    name: 'db_replica_fallbacks_total',
+    help: 'Statements meant for a read replica that ran on the primary, by replica and reason.',
+    labelNames: ['replica', 'reason'],
+    registers: [registry],
+  });
+  const gauge = (
+    name: string,
+    help: string,
+    read: (g: Gauge) => void,
+    labelNames: string[] = [],
+    aggregator: 'sum' | 'max' = 'sum',
+  ) =>
     new Gauge({
       name,
       help,
       labelNames,
+      aggregator,
       registers: [registry],
       collect() {
         if (sources) read(this);
@@ -98,6 +115,26 @@ export function createMetrics(opts: { tenantLabels: boolean }): Metrics {
   );
   gauge('db_down', '1 while the database is declared down (requests answered 503).', (g) =>
     g.set(sources!.database().down ? 1 : 0),
+  );
+  // A cluster's workers each measure the same replicas: the worst lag counts, not the sum.
+  gauge(
+    'db_replica_lag_seconds',
+    'Upper bound of how far each read replica is behind the primary, at its last sample (-1: unknown).',
+    (g) => {
+      for (const r of sources!.replicas?.() ?? [])
+        g.set({ replica: r.replica }, r.lagMs === null ? -1 : r.lagMs / 1000);
+    },
+    ['replica'],
+    'max',
+  );
+  gauge(
+    'db_replica_in_use',
+    '1 while GraphQL queries read from this replica; 0 while it is skipped (lagging, unreachable, not a standby).',
+    (g) => {
+      for (const r of sources!.replicas?.() ?? []) g.set({ replica: r.replica }, r.inUse ? 1 : 0);
+    },
+    ['replica'],
+    'max',
   );
   gauge('http_inflight_requests', 'Requests being served.', (g) => g.set(sources!.admission().inflight));
   gauge('http_queued_requests', 'Requests waiting for a slot.', (g) => g.set(sources!.admission().queued));
@@ -144,6 +181,7 @@ export function createMetrics(opts: { tenantLabels: boolean }): Metrics {
     middleware,
     shed: (reason) => shed.inc({ reason }),
     provisioningLogWrite: (outcome, entries) => logWrites.inc({ outcome }, entries),
+    replicaFallBack: (replica, reason) => fallBacks.inc({ replica, reason }),
     setSources: (s) => {
       sources = s;
     },

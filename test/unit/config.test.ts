@@ -30,6 +30,22 @@ describe('configuration', () => {
     );
   });
 
+  it('reads replica URLs as a comma-separated list with a 2 s lag limit, and refuses them without DATABASE_URL', () => {
+    expect(loadConfig({}).replicas).toEqual({ urls: [], maxLagMs: 2000 });
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://p/db',
+      DATABASE_REPLICA_URLS: 'postgres://r1/db, postgresql://r2:5433/db,',
+      REPLICA_MAX_LAG_MS: '500',
+    });
+    expect(c.replicas).toEqual({ urls: ['postgres://r1/db', 'postgresql://r2:5433/db'], maxLagMs: 500 });
+    expect(() =>
+      loadConfig({ DATABASE_URL: 'postgres://p/db', DATABASE_REPLICA_URLS: 'postgres://r1/db,mysql://r2' }),
+    ).toThrow(/DATABASE_REPLICA_URLS/);
+    expect(() => loadConfig({ DATABASE_REPLICA_URLS: 'postgres://r1/db' })).toThrow(
+      /DATABASE_REPLICA_URLS: needs DATABASE_URL/,
+    );
+  });
+
   it('keeps the provisioning log 30 days unless told otherwise, and refuses a retention below a day', () => {
     expect(loadConfig({}).scim.logRetentionDays).toBe(30);
     expect(loadConfig({ PROVISIONING_LOG_RETENTION_DAYS: '90' }).scim.logRetentionDays).toBe(90);
