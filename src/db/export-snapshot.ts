@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { Client } from 'pg';
 import QueryStream from 'pg-query-stream';
 import { asUnavailable, render, type SqlFragment } from '../domain/sql';
@@ -39,9 +40,15 @@ export function createExportSnapshots(opts: ExportSnapshotOptions): OpenExportSn
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 2000,
       statement_timeout: opts.statementTimeoutMs ?? 600_000,
     });
-    // Without a listener a lost connection would crash the process; the reading stream reports it.
-    client.on('error', () => undefined);
     let closed = false;
+    /** The rows streams being read, told when the connection is lost. */
+    const readers = new Set<(err: Error) => void>();
+    const lost = (err: Error) => {
+      for (const fail of readers) fail(err);
+    };
+    // Without a listener a lost connection would crash the process; the rows stream reports it.
+    client.on('error', lost);
+    client.on('end', () => lost(new Error('the export connection closed')));
     const abort = () => {
       if (closed) return;
       closed = true;
@@ -59,7 +66,22 @@ export function createExportSnapshots(opts: ExportSnapshotOptions): OpenExportSn
     return {
       rows(statement: SqlFragment) {
         const { text, values } = render(statement);
-        return client.query(new QueryStream(text, values, { batchSize, rowMode: 'array' }));
+        const source = client.query(new QueryStream(text, values, { batchSize, rowMode: 'array' }));
+        // pg-cursor learns of a lost connection only at its next fetch, and then waits forever for
+        // the dead connection to confirm closing the portal, so the QueryStream never ends or
+        // errors. The rows are read through a PassThrough that fails as soon as the connection does.
+        const rows = new PassThrough({ objectMode: true, highWaterMark: batchSize });
+        const fail = (err: Error) => {
+          if (!rows.destroyed && !rows.readableEnded) rows.destroy(err);
+        };
+        readers.add(fail);
+        source.once('error', fail);
+        rows.once('close', () => {
+          readers.delete(fail);
+          if (!source.destroyed) source.destroy();
+        });
+        source.pipe(rows);
+        return rows;
       },
       async finish() {
         if (closed) return;
