@@ -1,4 +1,5 @@
 import { runActivityBench } from './activity';
+import { runExportBench } from './exports';
 import { runWebhookBench } from './webhooks';
 import { fastFetch } from './http-client';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +14,8 @@ import { startReferenceServer, startService } from './service';
  */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const N = Number(process.env.BENCH_REQUESTS ?? 5000);
+/** `BENCH_ONLY=exports` runs only the export workloads (to iterate on them without the rest). */
+const ONLY = process.env.BENCH_ONLY;
 /** Untimed requests of the same shape before each measured run: V8 and PostgreSQL's caches warm up. */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 
@@ -53,6 +56,9 @@ async function main(): Promise<void> {
 }
 
 async function runAll(url: string, adminToken: string, pool: Pool, dbUrl: string): Promise<void> {
+  const exportsBench = () =>
+    runExportBench({ url, adminToken, databaseUrl: dbUrl, servicePid, log: (l) => console.log(l) });
+  if (ONLY === 'exports') return exportsBench();
   const created = (await (
     await fastFetch(`${url}/graphql`, {
       method: 'POST',
@@ -279,6 +285,7 @@ async function runAll(url: string, adminToken: string, pool: Pool, dbUrl: string
   await runGraphql(url, adminToken, dbUrl);
   await runActivityBench({ url, adminToken, databaseUrl: dbUrl, log: (l) => console.log(l) });
   await runWebhookBench({ url, adminToken, log: (l) => console.log(l) });
+  await exportsBench();
 }
 
 async function seedUsers(pool: Pool, tenantId: string, n: number): Promise<void> {

@@ -75,14 +75,17 @@ function membershipsStatement(tenantId: string): ExportPlan {
         from chain c join shortest s on s.ancestor = c.ancestor and s.parent = c.descendant and s.depth = c.depth + 1
       ),
       best as (
-        select distinct on (c.ancestor, m.member_user_id) c.ancestor, m.member_user_id, c.depth, c.via
-        from chain c join membership m on m.group_id = c.descendant and m.member_user_id is not null
+        select distinct on (c.ancestor, m.member_user_id) c.ancestor, g.display_name, m.member_user_id, u.user_name, c.depth, c.via
+        from chain c
+        join membership m on m.group_id = c.descendant and m.member_user_id is not null
+        join "group" g on g.id = c.ancestor
+        join app_user u on u.id = m.member_user_id
         where m.tenant_id = ${tenantId}
         order by c.ancestor, m.member_user_id, c.depth, c.via
       )
-      select b.ancestor, g.display_name, b.member_user_id, u.user_name,
+      select b.ancestor, b.display_name, b.member_user_id, b.user_name,
         case when b.depth = 0 then 'direct' else 'inherited' end, b.depth + 1, b.via::text[]
-      from best b join "group" g on g.id = b.ancestor join app_user u on u.id = b.member_user_id
+      from best b
       order by b.ancestor, b.member_user_id`,
   };
 }
