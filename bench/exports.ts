@@ -168,7 +168,7 @@ export async function runExportBench(opts: ExportBenchOptions): Promise<void> {
       [tenantId],
     );
     log(
-      `Export bench: seeded ${USERS} users and ${rows[0]!.n} membership rows in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      `Export bench: seeded ${USERS} users and ${rows[0]!.n} rows of the membership table (1,000,000 direct and inherited export rows) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
   } finally {
     await db.end();

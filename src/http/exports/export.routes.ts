@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Koa from 'koa';
@@ -84,9 +83,21 @@ async function tenantFor(
 }
 
 /** The first row is in (or the rows ended); rejects with the statement's error. */
-async function firstRow(rows: Readable): Promise<void> {
-  if (rows.readableLength > 0 || rows.readableEnded) return;
-  await Promise.race([once(rows, 'readable'), once(rows, 'end')]);
+function firstRow(rows: Readable): Promise<void> {
+  if (rows.readableLength > 0 || rows.readableEnded) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    // 'readable' also fires at the end of an empty result. No listener may outlive the wait: a
+    // later error must reach the pipeline, not a forgotten promise.
+    const done = (err?: Error) => {
+      rows.off('readable', onReadable);
+      rows.off('error', done);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onReadable = () => done();
+    rows.once('readable', onReadable);
+    rows.once('error', done);
+  });
 }
 
 /**
@@ -135,6 +146,10 @@ export function exportRoutes(opts: ExportRoutesOptions): Koa.Middleware<RequestS
 
     let release: (() => void) | undefined;
     let snapshot: ExportSnapshot | undefined;
+    // A client that leaves while the statement works toward its first row (a sort of every
+    // membership) stops it there.
+    const onGone = () => snapshot?.abort();
+    ctx.req.socket.once('close', onGone);
     try {
       release = await ctx.state.enterExpensive?.();
       snapshot = await opts.openSnapshot();
@@ -180,11 +195,16 @@ export function exportRoutes(opts: ExportRoutesOptions): Koa.Middleware<RequestS
         .catch((err: unknown) => ctx.state.log.warn({ err }, 'export snapshot close failed'));
     } catch (err) {
       snapshot?.abort();
+      if (ctx.req.socket.destroyed) {
+        ctx.state.errorReason = 'the client left before the first row';
+        return;
+      }
       const known = isDomainError(err) ? err : asUnavailable(err);
       if (known) return refuseDomain(ctx, known);
       ctx.state.log.error({ err, tenantId, dataset }, 'export failed before its first row');
       return refuse(ctx, 500, 'internal server error');
     } finally {
+      ctx.req.socket.off('close', onGone);
       release?.();
     }
   };
