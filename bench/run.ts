@@ -1,4 +1,5 @@
 import { runActivityBench } from './activity';
+import { runExportBench } from './exports';
 import { runWebhookBench } from './webhooks';
 import { fastFetch } from './http-client';
 import { randomUUID } from 'node:crypto';
@@ -20,10 +21,10 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 /**
  * `BENCH_ONLY=member-add,graphql` runs only those sections (comma-separated): `scim` (the raw
  * ceilings, create, reads, user PATCH), `member-add` (the group PATCH rows; without `scim` its users
- * are inserted with SQL), `graphql`, `activity`, `webhooks`. Unset: everything. The README's
+ * are inserted with SQL), `graphql`, `activity`, `webhooks`, `exports`. Unset: everything. The README's
  * figures come from whole runs.
  */
-const SECTIONS = ['scim', 'member-add', 'graphql', 'activity', 'webhooks'];
+const SECTIONS = ['scim', 'member-add', 'graphql', 'activity', 'webhooks', 'exports'];
 const ONLY = new Set(
   (process.env.BENCH_ONLY ?? SECTIONS.join(','))
     .split(',')
@@ -76,6 +77,8 @@ async function runAll(url: string, adminToken: string, pool: Pool, dbUrl: string
   if (part('activity'))
     await runActivityBench({ url, adminToken, databaseUrl: dbUrl, log: (l) => console.log(l) });
   if (part('webhooks')) await runWebhookBench({ url, adminToken, log: (l) => console.log(l) });
+  if (part('exports'))
+    await runExportBench({ url, adminToken, databaseUrl: dbUrl, servicePid, log: (l) => console.log(l) });
 }
 
 async function runScim(url: string, adminToken: string, pool: Pool, dbUrl: string): Promise<void> {

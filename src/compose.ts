@@ -35,12 +35,18 @@ import { createChangeHub, CHANGES_CHANNEL } from './domain/changes/change.hub';
 import { startChangeRetention } from './domain/changes/change.retention';
 import { createSubscriptionServer, type SubscriptionServer } from './http/subscriptions';
 import { startWebhookDelivery } from './webhook-delivery';
+import { createExportSnapshots } from './db/export-snapshot';
+import { exportRoutes } from './http/exports/export.routes';
 
 /** A request refused before either transport saw it (admission), in that transport's shape. */
 function answerRejection(ctx: Context, err: DomainError): void {
   if (ctx.path.startsWith('/scim/')) return sendScimError(ctx, domainToScim(err));
   ctx.status = err.code === 'TOO_MANY_REQUESTS' ? 429 : 503;
   ctx.set('Retry-After', String(retryAfterOf(err) ?? 1));
+  if (ctx.path.startsWith('/exports/')) {
+    ctx.body = { error: err.message, requestId: (ctx.state as RequestState).requestId };
+    return;
+  }
   ctx.body = { errors: [{ message: err.message, extensions: { code: graphqlCode(err.code) } }] };
 }
 
@@ -224,17 +230,24 @@ export async function buildService(input: ComposeInput): Promise<Service> {
         credentials,
       }) as unknown as Router<RequestState>,
     ],
-    middleware: await graphqlMiddleware({
-      server: graphqlServer,
-      authenticate,
-      adminToken: config.adminToken,
-      publicUrl: config.publicUrl,
-      ide: config.graphql.ide,
-      allowPrivateWebhookTargets: config.webhooks.allowPrivateTargets,
-      ...(replicas ? { readSession: () => replicas.readSession() } : {}),
-      onIdeMissing: () =>
-        log.warn('GRAPHQL_IDE is on but src/graphql/ide/assets was not found; IDE not served'),
-    }),
+    middleware: [
+      // Exports read a snapshot on connections of their own, at most MAX_EXPENSIVE at once.
+      exportRoutes({
+        authenticate,
+        openSnapshot: createExportSnapshots({ url: orm.config.get('clientUrl') ?? '' }),
+      }),
+      ...(await graphqlMiddleware({
+        server: graphqlServer,
+        authenticate,
+        adminToken: config.adminToken,
+        publicUrl: config.publicUrl,
+        ide: config.graphql.ide,
+        allowPrivateWebhookTargets: config.webhooks.allowPrivateTargets,
+        ...(replicas ? { readSession: () => replicas.readSession() } : {}),
+        onIdeMissing: () =>
+          log.warn('GRAPHQL_IDE is on but src/graphql/ide/assets was not found; IDE not served'),
+      })),
+    ],
   });
   return { app, subscriptions };
 }
