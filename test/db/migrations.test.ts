@@ -50,7 +50,7 @@ describe('migrations', () => {
     expect(await tables()).toEqual([]);
     const applied = await migrateUp(db.orm);
     expect(applied).toEqual(migrationsList.map((m) => m.name));
-    expect(await tables()).toHaveLength(20);
+    expect(await tables()).toHaveLength(21);
   });
 
   it('apply nothing when the database is up to date', async () => {

@@ -24,7 +24,7 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261209010000_membership_closure extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create table "membership_closure" (
-      "tenant_id" uuid not null,
+      "tenant_id" uuid not null references "tenant" ("id") on delete cascade,
       "group_id" uuid not null,
       "member_id" uuid not null,
       "is_user" boolean not null,
