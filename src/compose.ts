@@ -33,6 +33,7 @@ import { graphqlCode } from './graphql/errors';
 import { createChangeAnnouncer } from './domain/changes/change.announce';
 import { createChangeHub, CHANGES_CHANNEL } from './domain/changes/change.hub';
 import { startChangeRetention } from './domain/changes/change.retention';
+import { startStatisticsKeeper } from './db/statistics';
 import { createSubscriptionServer, type SubscriptionServer } from './http/subscriptions';
 import { startWebhookDelivery } from './webhook-delivery';
 import { createExportSnapshots } from './db/export-snapshot';
@@ -123,11 +124,13 @@ export async function buildService(input: ComposeInput): Promise<Service> {
     log,
   });
   const changeRetention = startChangeRetention(session, config.changes.retentionDays, log);
+  const statistics = await startStatisticsKeeper(session, log);
   const changeAnnouncer = createChangeAnnouncer(session, log);
   input.shutdownHooks?.push(async () => {
     unsubscribe();
     await changeAnnouncer.stop();
     await changeRetention.stop();
+    await statistics.stop();
     await changeNotices.close();
     await revocations.close();
     await availability.stop();
