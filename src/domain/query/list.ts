@@ -91,8 +91,10 @@ function cursorError(e: unknown): unknown {
 /**
  * Whether the page query's best plan is the same for every tenant and value: the filter is an
  * equality on a unique key (Entra's `userName eq "…"` and `displayName eq "…"`), which an index
- * answers with one row. Such a query is prepared once (see QueryOptions); others are planned with
- * their values, since a tenant's size changes what a good plan is.
+ * answers with one row, or on a per-tenant index (Entra's `externalId eq "…"`), which finds its few
+ * rows. Such a query is prepared once (see QueryOptions); others are planned with their values,
+ * since a tenant's size changes what a good plan is. test/domain/query/plans.test.ts checks the
+ * generic plans on a large tenant.
  */
 function planIsValueIndependent(
   kind: ResourceKind,
@@ -102,7 +104,7 @@ function planIsValueIndependent(
   if (!filter || extraWhere || filter.kind !== 'compare' || filter.op !== 'eq') return false;
   if (filter.path.sub !== undefined || typeof filter.value !== 'string') return false;
   const def = findAttribute(kind, filter.path);
-  return def?.kind === 'scalar' && def.unique === true;
+  return def?.kind === 'scalar' && (def.unique === true || def.indexed === true);
 }
 
 /**

@@ -31,6 +31,8 @@ export interface ScalarAttribute {
   readonly uuid?: boolean;
   /** An index keeps it unique per tenant: an equality on it finds at most one row. */
   readonly unique?: boolean;
+  /** A per-tenant index serves an equality on it (not unique: it may find a few rows). */
+  readonly indexed?: boolean;
 }
 
 /** A sub-attribute of a multi-valued attribute; `sql` uses the source's element alias. */
@@ -112,6 +114,7 @@ function scalarOf(scimPath: string, schema: string, a: Attribute, alias: string)
       sortable: s.unsortable !== true,
       ...(s.uuid && { uuid: true }),
       ...(s.kind === 'column' && s.unique && { unique: true }),
+      ...(s.kind === 'column' && s.indexed && { indexed: true }),
     },
   ];
 }

@@ -32,6 +32,8 @@ export type Storage =
       readonly uuid?: true;
       /** A per-tenant unique index: an equality on it finds at most one row. */
       readonly unique?: true;
+      /** A per-tenant index (not unique): an equality on it finds its few rows through that index. */
+      readonly indexed?: true;
       /** Filters may compare it but results cannot be sorted by it. */
       readonly unsortable?: true;
       /** A reference the service checks and writes itself (the manager), not copied from input. */
@@ -158,7 +160,14 @@ export const columnOf =
   <const R extends string>(
     name: string,
     record: R,
-    more: { uuid?: true; unique?: true; unsortable?: true; resolved?: true; absent?: NoInfer<V> } = {},
+    more: {
+      uuid?: true;
+      unique?: true;
+      indexed?: true;
+      unsortable?: true;
+      resolved?: true;
+      absent?: NoInfer<V>;
+    } = {},
   ) =>
     ({ kind: 'column', column: name, record, ...more }) as {
       readonly kind: 'column';
@@ -166,6 +175,7 @@ export const columnOf =
       readonly record: R;
       readonly uuid?: true;
       readonly unique?: true;
+      readonly indexed?: true;
       readonly unsortable?: true;
       readonly resolved?: true;
       readonly absent?: NoInfer<V>;
@@ -275,7 +285,11 @@ export function commonAttributes(resource: 'User' | 'Group') {
     str(
       'externalId',
       `The provisioning client's identifier for the ${resource}. Compared case-sensitively; not unique.`,
-      { caseExact: true, storage: column('external_id', 'externalId'), graphqlField: 'externalId' },
+      {
+        caseExact: true,
+        storage: column('external_id', 'externalId', { indexed: true }),
+        graphqlField: 'externalId',
+      },
     ),
     complex(
       'meta',
