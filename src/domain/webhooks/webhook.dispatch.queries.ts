@@ -1,7 +1,7 @@
 import { auditInsert } from '../audit/audit';
 import { toChange } from '../changes/change.queries';
 import type { DbSession, OperatorContext } from '../context';
-import { PREPARE, query, sql } from '../sql';
+import { query, sql } from '../sql';
 import type { WebhookDeliveryState, WebhookDisabledReason } from './webhook.types';
 
 /** A delivery a dispatcher holds the lease of, with what it needs to send it. */
@@ -68,9 +68,6 @@ export async function fanOut(
       select (select count(*)::int from ins) as queued, (select count(*)::int from ep) as endpoints,
         (select count(*)::int from adv) as advanced,
         (select count(*)::int from ev where back = 1 and n >= ${opts.events}) as full`,
-    // The dispatcher runs this after every change notice, mostly to find nothing: planning it
-    // each time cost more than running it. Its values are limits, so one plan serves all.
-    PREPARE,
   );
   const r = row ?? { queued: 0, endpoints: 0, advanced: 0, full: 0 };
   return { queued: r.queued, held: r.endpoints - r.advanced, busy: r.full };
@@ -111,7 +108,6 @@ export async function claimDeliveries(
       from u join webhook_endpoint w on w.id = u.endpoint_id
         left join audit_event e on e.id = u.event_id
       order by u.id`,
-    PREPARE,
   );
   return rows.map((r) => {
     const event =
@@ -231,7 +227,6 @@ export async function nextDueAt(em: DbSession): Promise<Date | null> {
     em,
     sql`select min(case when lease_until > now() then lease_until else next_attempt_at end) as at
       from webhook_delivery where state = 'pending' and (next_attempt_at > now() or lease_until > now())`,
-    PREPARE,
   );
   return row?.at ? new Date(row.at) : null;
 }

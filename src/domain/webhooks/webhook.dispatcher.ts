@@ -51,8 +51,9 @@ export interface WebhookDispatcher {
 }
 
 /**
- * Least time between two looks for work: under a write load the change notices come every few
- * milliseconds, and each look is three statements; events wait at most this much longer.
+ * Least time between two looks for work that found none: under a write load the change notices
+ * come every few milliseconds, and each look is three statements; events wait at most this much
+ * longer. While deliveries are queued or in flight the dispatcher looks again at once.
  */
 const MIN_GAP_MS = 25;
 const HELD_BACK_FIRST_MS = 25;
@@ -153,11 +154,14 @@ export function startWebhookDispatcher(opts: WebhookDispatcherOptions): WebhookD
   const loop = async () => {
     let heldBackMs = HELD_BACK_FIRST_MS;
     let last = 0;
+    let busy = false;
     while (!stopped) {
-      const gap = last + MIN_GAP_MS - Date.now();
+      // Only a look that found nothing is spaced out: deliveries in progress go on at once.
+      const gap = busy ? 0 : last + MIN_GAP_MS - Date.now();
       if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
       if (stopped) break;
       last = Date.now();
+      busy = false;
       const seen = generation;
       let ms = pollMs;
       try {
@@ -165,6 +169,7 @@ export function startWebhookDispatcher(opts: WebhookDispatcherOptions): WebhookD
         const free = concurrency - inFlight.size;
         if (free > 0 && !stopped)
           for (const d of await claimDeliveries(em, { limit: free, leaseMs, token })) track(d);
+        busy = fanned.queued > 0 || inFlight.size > 0;
         if (fanned.busy > 0) continue;
         if (fanned.held > 0) {
           ms = heldBackMs;
