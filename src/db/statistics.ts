@@ -1,5 +1,5 @@
 import type { DbSession } from '../domain/context';
-import { inTransaction, pgArray, query, sql } from '../domain/sql';
+import { pgArray, query, sql } from '../domain/sql';
 
 export interface StatisticsLog {
   warn(obj: object, msg?: string): void;
@@ -40,8 +40,7 @@ export interface StatisticsKeeper {
  *
  * When autovacuum is off it says so once (VACUUM stays the operator's job) and, every
  * `intervalMs`, analyzes each table past autovacuum's default threshold. ANALYZE invalidates the
- * cached plans of every session, which re-plan with the new statistics. With several processes,
- * an advisory lock lets one of them do it at a time.
+ * cached plans of every session, which re-plan with the new statistics.
  */
 export async function startStatisticsKeeper(
   session: DbSession,
@@ -70,19 +69,12 @@ export async function startStatisticsKeeper(
          and s.n_mod_since_analyze > ${THRESHOLD_ROWS} + ${THRESHOLD_SHARE} * greatest(c.reltuples, 0)`,
     );
     if (stale.length === 0) return;
-    // ANALYZE may run in a transaction, which holds the lock for it (a pooled connection would not
-    // give a session lock back to the one that took it).
-    const analyzed = await inTransaction({ em: session }, async ({ em }) => {
-      const [lock] = await query<{ ok: boolean }>(
-        em,
-        sql`select pg_try_advisory_xact_lock(hashtextextended('cpd-statistics', 0)) as ok`,
-      );
-      if (!lock?.ok) return [];
-      // The names come from TABLES above, never from a request.
-      for (const { relname } of stale) await query(em, sql`analyze ${sql.identifier(relname)}`);
-      return stale.map((t) => t.relname);
-    });
-    if (analyzed.length > 0) log.info({ tables: analyzed }, 'analyzed');
+    // One statement each, outside any transaction: an ANALYZE holds a transaction id while it
+    // runs, and that holds back the change feed's horizon for the whole cluster, so keep each short.
+    // Two processes may both analyze a table now and then; that costs a little, never a wrong plan.
+    // The names come from TABLES above, never from a request.
+    for (const { relname } of stale) await query(session, sql`analyze ${sql.identifier(relname)}`);
+    log.info({ tables: stale.map((t) => t.relname) }, 'analyzed');
   };
   const timer = setInterval(() => {
     running = running
