@@ -1,4 +1,4 @@
-import { fastFetch } from './http-client';
+import { createBenchApiKey, createBenchTenant, gql } from './tenant';
 import { Client } from 'pg';
 import { runLoad, table, type LoadResult } from './load';
 import { startService } from './service';
@@ -20,17 +20,6 @@ export interface ActivityBenchOptions {
 const ROWS = Number(process.env.BENCH_ACTIVITY_ROWS ?? 1_000_000);
 const REQUESTS = Number(process.env.BENCH_ACTIVITY_REQUESTS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_ACTIVITY_CONCURRENCY ?? 4);
-
-async function gql<T>(url: string, token: string, query: string, variables: Record<string, unknown> = {}) {
-  const res = await fastFetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
 
 async function seed(db: Client, tenantId: string, rows: number): Promise<void> {
   const [token] = (
@@ -64,20 +53,13 @@ async function seed(db: Client, tenantId: string, rows: number): Promise<void> {
 /** Seeds the log and times the Activity, Health and Connection queries. */
 export async function runActivityBench(opts: ActivityBenchOptions): Promise<void> {
   const { url, log } = opts;
-  const { createTenant } = await gql<{ createTenant: { tenant: { id: string } } }>(
+  const { tenantId } = await createBenchTenant(
     url,
     opts.adminToken,
-    `mutation($slug: String!) { createTenant(input: { slug: $slug, name: "Activity bench" }) { tenant { id } } }`,
-    { slug: `activity-bench-${Date.now().toString(36)}` },
+    `activity-bench-${Date.now().toString(36)}`,
+    'Activity bench',
   );
-  const tenantId = createTenant.tenant.id;
-  const { createApiKey } = await gql<{ createApiKey: { secret: string } }>(
-    url,
-    opts.adminToken,
-    `mutation($t: ID!) { createApiKey(input: { tenantId: $t, name: "bench", scopes: [TENANT_ADMIN] }) { secret } }`,
-    { t: tenantId },
-  );
-  const key = createApiKey.secret;
+  const key = await createBenchApiKey(url, opts.adminToken, tenantId, 'bench', ['TENANT_ADMIN']);
   const db = new Client({ connectionString: opts.databaseUrl });
   await db.connect();
   try {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { Client } from 'pg';
-import { fastFetch } from './http-client';
+import { createBenchApiKey, createBenchTenant } from './tenant';
 import { startService } from './service';
 
 /**
@@ -26,17 +26,6 @@ const USERS = Number(process.env.BENCH_EXPORT_USERS ?? 100_000);
 const LEAF_GROUPS = 990;
 const GROUP_SIZE = 1000;
 const PARENT_GROUPS = 10;
-
-async function gql<T>(url: string, token: string, query: string, variables: Record<string, unknown> = {}) {
-  const res = await fastFetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
 
 /** Seeds the users, groups and memberships of the bench tenant (also used to study the plans by hand). */
 export async function seed(db: Client, tenantId: string): Promise<void> {
@@ -73,7 +62,8 @@ export async function seed(db: Client, tenantId: string): Promise<void> {
   await db.query('vacuum analyze app_user, "group", membership');
 }
 
-function rssMb(pid: number | undefined): number | undefined {
+/** The process's resident memory in MB (Linux /proc), or undefined. */
+export function rssMb(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -144,20 +134,13 @@ function runExport(
 /** Seeds the tenant and times its exports. */
 export async function runExportBench(opts: ExportBenchOptions): Promise<void> {
   const { url, log } = opts;
-  const { createTenant } = await gql<{ createTenant: { tenant: { id: string } } }>(
+  const { tenantId } = await createBenchTenant(
     url,
     opts.adminToken,
-    `mutation($slug: String!) { createTenant(input: { slug: $slug, name: "Export bench" }) { tenant { id } } }`,
-    { slug: `export-bench-${Date.now().toString(36)}` },
+    `export-bench-${Date.now().toString(36)}`,
+    'Export bench',
   );
-  const tenantId = createTenant.tenant.id;
-  const { createApiKey } = await gql<{ createApiKey: { secret: string } }>(
-    url,
-    opts.adminToken,
-    `mutation($t: ID!) { createApiKey(input: { tenantId: $t, name: "analyst", scopes: [DIRECTORY_READ] }) { secret } }`,
-    { t: tenantId },
-  );
-  const key = createApiKey.secret;
+  const key = await createBenchApiKey(url, opts.adminToken, tenantId, 'analyst', ['DIRECTORY_READ']);
   const db = new Client({ connectionString: opts.databaseUrl });
   await db.connect();
   try {

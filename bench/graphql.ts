@@ -1,4 +1,5 @@
 import { fastFetch } from './http-client';
+import { createBenchApiKey, createBenchTenant, gql } from './tenant';
 import { Client } from 'pg';
 import { runLoad, table, type LoadResult } from './load';
 
@@ -24,17 +25,6 @@ const N = Number(process.env.BENCH_REQUESTS ?? 2000);
 const USERS = Number(process.env.BENCH_GRAPHQL_USERS ?? 100_000);
 const DIVISIONS = 10;
 const TEAMS_PER_DIVISION = 10;
-
-async function gql<T>(url: string, token: string, query: string, variables: Record<string, unknown> = {}) {
-  const res = await fastFetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
 
 interface Seeded {
   top: string;
@@ -168,20 +158,13 @@ async function seedHistory(
 /** Runs the GraphQL workloads against a running service and prints a table through `log`. */
 export async function runGraphqlBench(opts: GraphqlBenchOptions): Promise<void> {
   const { url, log } = opts;
-  const { createTenant } = await gql<{ createTenant: { tenant: { id: string } } }>(
+  const { tenantId } = await createBenchTenant(
     url,
     opts.adminToken,
-    `mutation($slug: String!) { createTenant(input: { slug: $slug, name: "GraphQL bench" }) { tenant { id } } }`,
-    { slug: `gql-bench-${Date.now().toString(36)}` },
+    `gql-bench-${Date.now().toString(36)}`,
+    'GraphQL bench',
   );
-  const tenantId = createTenant.tenant.id;
-  const { createApiKey } = await gql<{ createApiKey: { secret: string } }>(
-    url,
-    opts.adminToken,
-    `mutation($t: ID!) { createApiKey(input: { tenantId: $t, name: "bench", scopes: [DIRECTORY_READ] }) { secret } }`,
-    { t: tenantId },
-  );
-  const key = createApiKey.secret;
+  const key = await createBenchApiKey(url, opts.adminToken, tenantId, 'bench', ['DIRECTORY_READ']);
   const db = new Client({ connectionString: opts.databaseUrl });
   await db.connect();
   let seeded: Seeded;

@@ -22,8 +22,14 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** Starts the built service (dist/) as its own process, as production would run it. */
-export async function startService(databaseUrl: string): Promise<RunningService> {
+/**
+ * Starts the built service (dist/) as its own process, as production would run it, and waits until
+ * it is ready (migrations included): readyTimeoutMs, 20 s unless given.
+ */
+export async function startService(
+  databaseUrl: string,
+  { readyTimeoutMs = 20_000 }: { readyTimeoutMs?: number } = {},
+): Promise<RunningService> {
   const port = await freePort();
   const adminToken = `bench-admin-${Date.now()}-0123456789abcdef`;
   const url = `http://127.0.0.1:${port}`;
@@ -45,13 +51,18 @@ export async function startService(databaseUrl: string): Promise<RunningService>
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  for (let i = 0; i < 200; i++) {
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
     try {
       if ((await fastFetch(`${url}/readyz`)).ok) break;
     } catch {
       // not up yet
     }
     if (child.exitCode !== null) throw new Error('service exited during start');
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`service not ready after ${readyTimeoutMs} ms`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { fastFetch } from './http-client';
+import { createBenchApiKey, createBenchTenant } from './tenant';
 import { runLoad } from './load';
 import { startService } from './service';
 
@@ -48,21 +49,8 @@ export async function runWebhookBench({ url, adminToken, log }: WebhookBenchOpti
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   try {
-    const { createTenant } = await gql<{
-      createTenant: { scimUrl: string; scimToken: string; tenant: { id: string } };
-    }>(
-      url,
-      adminToken,
-      `mutation { createTenant(input: { slug: "bench-hooks", name: "Bench hooks" }) { tenant { id } scimUrl scimToken } }`,
-    );
-    const key = (
-      await gql<{ createApiKey: { secret: string } }>(
-        url,
-        adminToken,
-        `mutation($t: ID!) { createApiKey(input: { tenantId: $t, name: "hooks", scopes: [TENANT_ADMIN] }) { secret } }`,
-        { t: createTenant.tenant.id },
-      )
-    ).createApiKey.secret;
+    const createTenant = await createBenchTenant(url, adminToken, 'bench-hooks', 'Bench hooks');
+    const key = await createBenchApiKey(url, adminToken, createTenant.tenantId, 'hooks', ['TENANT_ADMIN']);
     await gql(url, key, `mutation($u: String!) { createWebhookEndpoint(input: { url: $u }) { secret } }`, {
       u: hook,
     });
