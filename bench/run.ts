@@ -1,5 +1,7 @@
 import { runActivityBench } from './activity';
 import { runExportBench } from './exports';
+import { runScaleBench } from './scale';
+import { createBenchTenant } from './tenant';
 import { runWebhookBench } from './webhooks';
 import { fastFetch } from './http-client';
 import { randomUUID } from 'node:crypto';
@@ -21,10 +23,11 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 /**
  * `BENCH_ONLY=member-add,graphql` runs only those sections (comma-separated): `scim` (the raw
  * ceilings, create, reads, user PATCH), `member-add` (the group PATCH rows; without `scim` its users
- * are inserted with SQL), `graphql`, `activity`, `webhooks`, `exports`. Unset: everything. The README's
- * figures come from whole runs.
+ * are inserted with SQL), `graphql`, `activity`, `webhooks`, `exports`, `scale` (a million-user
+ * tenant in a database of its own, kept between runs: bench/scale.ts). Unset: everything. The
+ * README's figures come from whole runs.
  */
-const SECTIONS = ['scim', 'member-add', 'graphql', 'activity', 'webhooks', 'exports'];
+const SECTIONS = ['scim', 'member-add', 'graphql', 'activity', 'webhooks', 'exports', 'scale'];
 const ONLY = new Set(
   (process.env.BENCH_ONLY ?? SECTIONS.join(','))
     .split(',')
@@ -51,6 +54,12 @@ const ADMIN_URL =
 let servicePid: number | undefined;
 
 async function main(): Promise<void> {
+  // Every section but `scale` shares one fresh database and service.
+  if (SECTIONS.some((s) => s !== 'scale' && part(s))) await runOnFreshDatabase();
+  if (part('scale')) await runScaleBench({ adminUrl: ADMIN_URL, log: (l) => console.log(l) });
+}
+
+async function runOnFreshDatabase(): Promise<void> {
   const dbName = `cpd_bench_${Date.now().toString(36)}`;
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
@@ -82,16 +91,8 @@ async function runAll(url: string, adminToken: string, pool: Pool, dbUrl: string
 }
 
 async function runScim(url: string, adminToken: string, pool: Pool, dbUrl: string): Promise<void> {
-  const created = (await (
-    await fastFetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-      body: JSON.stringify({
-        query: `mutation { createTenant(input: { slug: "bench", name: "Bench" }) { tenant { id } scimUrl scimToken } }`,
-      }),
-    })
-  ).json()) as { data: { createTenant: { scimUrl: string; scimToken: string; tenant: { id: string } } } };
-  const { scimUrl, scimToken, tenant } = created.data.createTenant;
+  const { scimUrl, scimToken, tenantId } = await createBenchTenant(url, adminToken, 'bench', 'Bench');
+  const tenant = { id: tenantId };
   const headers = { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' };
   const call = async (
     method: string,
