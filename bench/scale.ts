@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { Client } from 'pg';
 import { rssMb } from './exports';
 import { fastFetch } from './http-client';
@@ -129,6 +130,8 @@ interface Row {
   name: string;
   /** Sends the request once; resolves to an error text, or undefined when the answer is right. */
   send: () => Promise<string | undefined>;
+  /** Untimed set-up before the first send (e.g. reading a cursor). */
+  prepare?: () => Promise<void>;
 }
 
 interface Timed {
@@ -141,6 +144,11 @@ interface Timed {
 async function time(row: Row): Promise<Timed> {
   const ms: number[] = [];
   let error: string | undefined;
+  try {
+    await row.prepare?.();
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+  }
   for (let i = 0; i < REPEAT; i++) {
     const t0 = performance.now();
     try {
@@ -284,29 +292,29 @@ function rows(url: string, tenant: BenchTenant, apiKey: string): Row[] {
 
   // SCIM filters: co and ew, then eq and sw on each attribute an Entra or Okta tenant filters on.
   const p = u(probe);
-  const filters: Array<[string, string]> = [
-    [`userName co "r${probe}@"`, 'co'],
-    [`displayName ew " ${probe}"`, 'ew'],
-    [`emails co "${probe}@scale"`, 'co'],
-    [`emails.value co "${probe}@scale"`, 'co'],
-    [`userName eq "${p.userName}"`, 'eq'],
-    [`userName sw "user${probe}"`, 'sw'],
-    [`title eq "${p.title}"`, 'eq, 1/20 of users'],
-    [`title sw "${p.title.slice(0, 4)}"`, 'sw'],
-    [`${ENTERPRISE}:department eq "${p.department}"`, 'eq, 1/100 of users'],
-    [`${ENTERPRISE}:department sw "Dept 4"`, 'sw'],
-    [`${ENTERPRISE}:employeeNumber eq "${p.employeeNumber}"`, 'eq'],
-    [`${ENTERPRISE}:employeeNumber sw "${p.employeeNumber.slice(0, 6)}"`, 'sw'],
-    [`externalId eq "${p.externalId}"`, 'eq'],
-    [`externalId sw "ext-${probe}"`, 'sw'],
-    [`emails[type eq "work"].value eq "${p.userName}"`, 'eq (Entra)'],
-    [`emails.value eq "${p.userName}"`, 'eq'],
-    [`emails.value sw "user${probe}"`, 'sw'],
-    [`name.givenName eq "${p.givenName}"`, 'eq, 1/50 of users'],
-    [`active eq false`, 'eq, 1/50 of users'],
+  const filters = [
+    `userName co "r${probe}@"`,
+    `displayName ew " ${probe}"`,
+    `emails co "${probe}@scale"`,
+    `emails.value co "${probe}@scale"`,
+    `userName eq "${p.userName}"`,
+    `userName sw "user${probe}"`,
+    `title eq "${p.title}"`,
+    `title sw "${p.title.slice(0, 4)}"`,
+    `${ENTERPRISE}:department eq "${p.department}"`,
+    `${ENTERPRISE}:department sw "Dept 4"`,
+    `${ENTERPRISE}:employeeNumber eq "${p.employeeNumber}"`,
+    `${ENTERPRISE}:employeeNumber sw "${p.employeeNumber.slice(0, 6)}"`,
+    `externalId eq "${p.externalId}"`,
+    `externalId sw "ext-${probe}"`,
+    `emails[type eq "work"].value eq "${p.userName}"`,
+    `emails.value eq "${p.userName}"`,
+    `emails.value sw "user${probe}"`,
+    `name.givenName eq "${p.givenName}"`,
+    `active eq false`,
   ];
   const short = (t: string) => t.replace(`${ENTERPRISE}:`, 'enterprise:');
-  for (const [f] of filters) {
+  for (const f of filters) {
     list.push({
       name: `GET /Users?filter=${short(f)}&count=100`,
       send: scim(`/Users?filter=${q(f)}&count=100`, some),
@@ -408,25 +416,24 @@ function rows(url: string, tenant: BenchTenant, apiKey: string): Row[] {
   });
   // The cursor of user `half - 1` in the default order, read through the API (so whatever a cursor
   // holds, it is one the service made): the page after it starts half-way down.
-  let deepCursor: string | undefined;
+  let deepCursor = '';
   list.push({
     name: `GraphQL users(first: 100, after: cursor of user ${half - 1}) (deep cursor page)`,
-    send: async () => {
-      if (deepCursor === undefined) {
-        const d = await gql<{ users: { edges: Array<{ cursor: string }> } }>(
-          url,
-          apiKey,
-          `query($f: UserFilter) { users(first: 1, filter: $f) { edges { cursor } } }`,
-          { f: { userName: { equals: u(half - 1).userName } } },
-        );
-        deepCursor = d.users.edges[0]?.cursor ?? '';
-      }
-      return graphql(USERS('first: 100, after: $after', false), { after: deepCursor }, (d) =>
+    prepare: async () => {
+      const d = await gql<{ users: { edges: Array<{ cursor: string }> } }>(
+        url,
+        apiKey,
+        `query($f: UserFilter) { users(first: 1, filter: $f) { edges { cursor } } }`,
+        { f: { userName: { equals: u(half - 1).userName } } },
+      );
+      deepCursor = d.users.edges[0]?.cursor ?? '';
+    },
+    send: () =>
+      graphql(USERS('first: 100, after: $after', false), { after: deepCursor }, (d) =>
         conn(d).edges[0]?.node.userName === u(half).userName
           ? undefined
           : `first ${conn(d).edges[0]?.node.userName}, expected ${u(half).userName}`,
-      )();
-    },
+      )(),
   });
   return list;
 }
@@ -448,7 +455,7 @@ interface Walk {
  * Stopped by the time or page budget, the rest is projected: pages timed at WALK_SAMPLES evenly
  * spaced startIndexes over the part not walked, integrated (trapezoids) over the pages between them.
  */
-async function walk(tenant: BenchTenant): Promise<Walk> {
+async function walk(tenant: BenchTenant, log: (line: string) => void): Promise<Walk> {
   const N = SIZE.users;
   const totalPages = Math.ceil(N / 100);
   const page = async (k: number): Promise<{ ms: number; ok: boolean }> => {
@@ -470,6 +477,11 @@ async function walk(tenant: BenchTenant): Promise<Walk> {
     ms.push(r.ms);
     if (!r.ok) errors++;
     done++;
+    if (done % 500 === 0) {
+      log(
+        `  walk: ${done} pages in ${((performance.now() - started) / 1000).toFixed(0)} s, last ${r.ms.toFixed(0)} ms`,
+      );
+    }
   }
   const seconds = (performance.now() - started) / 1000;
   const sorted = [...ms].sort((a, b) => a - b);
@@ -536,6 +548,8 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<void> {
       )
       .finally(() => db.end());
     const rssStart = rssMb(pid);
+    // The machine may be shared: its load beside the figures says how far to trust them.
+    const loadStart = loadavg()[0]!;
 
     const timed: Timed[] = [];
     for (const row of rows(fx.service.url, fx.tenant, apiKey)) {
@@ -545,8 +559,9 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<void> {
         `  ${t.name}: best ${t.best.toFixed(0)} ms, median ${t.median.toFixed(0)} ms${t.error ? ` — ${t.error}` : ''}`,
       );
     }
-    const w = WALK ? await walk(fx.tenant) : undefined;
+    const w = WALK ? await walk(fx.tenant, log) : undefined;
     const rssEnd = rssMb(pid);
+    const loadEnd = loadavg()[0]!;
 
     const mb = (b: string) => (Number(b) / 1024 / 1024).toFixed(0);
     log(
@@ -554,6 +569,7 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<void> {
         `(${DB_NAME}, ${fx.reused ? 'reused; ' : ''}seeded in ${fx.marker.seedSeconds.toFixed(0)} s; ` +
         `database ${mb(size.rows[0]!.db)} MB, app_user with indexes ${mb(size.rows[0]!.users)} MB; ` +
         `service RSS ${rssStart?.toFixed(0) ?? '?'} MB at start, ${rssEnd?.toFixed(0) ?? '?'} MB at the end). ` +
+        `Load average (1 min) ${loadStart.toFixed(1)} at start, ${loadEnd.toFixed(1)} at the end. ` +
         `One request at a time, ${REPEAT} times each; target < ${TARGET_MS} ms, judged on the best.\n`,
     );
     const lines = ['| request | best ms | median ms | target | result |', '|---|---:|---:|---|---|'];
@@ -571,9 +587,17 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<void> {
       );
       log('| pages walked | seconds | p50 ms | p99 ms | worst ms | errors | whole walk s | result |');
       log('|---:|---:|---:|---:|---:|---:|---|---|');
+      const duration = (sec: number) =>
+        sec >= 3600
+          ? `${(sec / 3600).toFixed(1)} h`
+          : sec >= 120
+            ? `${(sec / 60).toFixed(1)} min`
+            : `${sec.toFixed(1)} s`;
+      const projected = w.projectedSeconds !== undefined;
       log(
         `| ${w.pages} of ${w.totalPages} | ${w.seconds.toFixed(1)} | ${w.p50.toFixed(0)} | ${w.p99.toFixed(0)} | ${w.worst.toFixed(0)} | ${w.errors} | ` +
-          `${w.projectedSeconds === undefined ? w.seconds.toFixed(1) : `**projected** ${whole.toFixed(0)} (${(whole / 3600).toFixed(1)} h) from ${WALK_SAMPLES} pages timed over the rest`} | ${pass(w.projectedSeconds === undefined && w.errors === 0 && whole < WALK_TARGET_S)} |`,
+          `${projected ? `**projected** ${duration(whole)}, from ${WALK_SAMPLES} pages timed over the rest` : duration(whole)} | ` +
+          `${pass(w.errors === 0 && whole < WALK_TARGET_S)}${projected ? ' (projected)' : ''} |`,
       );
     }
   } finally {
