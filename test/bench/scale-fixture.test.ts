@@ -112,3 +112,24 @@ it('puts every group at the same size and keeps the closure and history exact', 
     await client.end();
   }
 });
+
+it('lets the app write to seeded users and groups as to its own (no change-feed rows were seeded)', async () => {
+  const find = async (n: number) =>
+    (await scim.req('GET', `/Users?filter=${q(`userName eq "${scaleUser(n).userName}"`)}`)).body.Resources[0];
+  const u3 = await find(3);
+  const patched = await scim.req('PATCH', `/Users/${u3.id}`, {
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+    Operations: [{ op: 'Replace', path: 'displayName', value: 'Renamed 3' }],
+  });
+  expect([200, 204]).toContain(patched.status);
+  expect((await find(3)).displayName).toBe('Renamed 3');
+
+  const u4 = await find(4);
+  const group = (await scim.req('GET', `/Groups?filter=${q(`displayName eq "${scaleGroupName(5)}"`)}`)).body
+    .Resources[0];
+  expect(group.members.map((m: { value: string }) => m.value)).toContain(u4.id);
+  expect((await scim.req('DELETE', `/Users/${u4.id}`)).status).toBe(204);
+  const after = await scim.req('GET', `/Groups/${group.id}`);
+  expect(after.body.members.map((m: { value: string }) => m.value)).not.toContain(u4.id);
+  expect(await closureDifferences(db)).toEqual([]);
+});
