@@ -5,14 +5,17 @@
  *
  * Each is valid for one state of the tenant's data, named by a token: the tenant's latest change
  * event (audit_event.txid, the writing transaction's id). Every write to users, groups, memberships
- * and roles records its event in the same transaction, so any commit that could change a list
- * changes the token, with one catch: transactions commit out of id order, so a snapshot may see
- * transaction 101 but not 100, which commits later and leaves the maximum at 101. A token is
- * therefore trusted only while it lies below its snapshot's xmin (every transaction with a lower
- * id had ended when the snapshot was taken): both when it is stored and when it is used. Two
- * snapshots that each see maximum M below their own xmin see the same committed transactions up
- * to M and none above it for the tenant, hence the same rows. test/domain/query/deep-paging.test.ts
- * proves the walk exact across writes, concurrent transactions and two app instances.
+ * and roles records its event in the same transaction, so a commit that could change a list raises
+ * the token, with one catch: transactions commit out of id order, so a snapshot may see transaction
+ * 101 but not 100, which commits later and leaves the maximum at 101. Hence what the tenant's
+ * snapshot S1 saw is named by the token M and `pending`, the transactions below M still running in
+ * S1 (pg_snapshot_xip; every other id below M had ended, every id at or above M but M itself is
+ * not the tenant's). A later snapshot S2 sees exactly the same tenant rows when its token is also M
+ * and none of `pending` has committed an event of the tenant by then (`landed`). "Later" holds on
+ * the primary (a snapshot sees every commit made before it was taken); a hot standby may lag
+ * behind where S1 was read, so there M must also lie below S2's xmin (no transaction below M still
+ * running: S2 saw all of them end, as S1 did at the latest). test/domain/query/deep-paging.test.ts
+ * proves the walk exact across writes, a late commit below the token and two app instances.
  *
  * The rows live in UNLOGGED tables on the primary (shared by every process; a replica's session
  * writes there too, see writableSession), keyed by a hash of the tenant, the statement's FROM and
@@ -20,25 +23,37 @@
  */
 import { createHash } from 'node:crypto';
 import type { DirectoryContext } from '../context';
-import { query, render, sql, writableSession, type SqlFragment } from '../sql';
+import { pgArray, query, render, sql, writableSession, type SqlFragment } from '../sql';
 
-/** The tenant's change-feed position and the snapshot's xmin, as seen by one statement. */
+/** What one statement's snapshot saw of the tenant (selected with snapshotColumns). */
 export interface Snapshot {
   readonly token: bigint;
   readonly xmin: bigint;
+  /** Transactions below the token still running in this snapshot (xid8 text). */
+  readonly pending: readonly string[];
+  /** Read on a hot standby. */
+  readonly standby: boolean;
+  /** Some transaction of the `pending` lists asked about had committed an event of the tenant. */
+  readonly landed: boolean;
 }
 
-/** Where the page before `startIndex` ended, for the tenant state `token`. */
-export interface Continuation {
+/** What a remembered row is valid for: the snapshot it was read in. */
+export interface Validity {
   readonly token: bigint;
+  readonly pending: readonly string[];
+}
+
+/** Where the page before `startIndex` ended. */
+export interface Continuation extends Validity {
   readonly v: string | null;
   readonly id: string;
 }
 
-/** An exact total for the tenant state `token`. */
-export interface RememberedCount {
-  readonly token: bigint;
+/** An exact total. */
+export interface RememberedCount extends Validity {
   readonly total: number;
+  /** Some of `pending` had committed an event of the tenant when it was recalled. */
+  readonly landed: boolean;
 }
 
 export interface ListKeys {
@@ -53,29 +68,51 @@ const MAX_AGE = sql`interval '1 hour'`;
 /** One write in this many also prunes: the tables stay small without a job of their own. */
 const PRUNE_EVERY = 500;
 
+function tenantToken(tenantId: string): SqlFragment {
+  return sql`(select coalesce(max(e.txid), '0'::xid8) from audit_event e where e.tenant_id = ${tenantId})`;
+}
+
+function landedSql(tenantId: string, pending: readonly string[]): SqlFragment {
+  return pending.length === 0
+    ? sql`false`
+    : sql`exists (select 1 from audit_event e where e.tenant_id = ${tenantId} and e.txid = any(${pgArray(pending)}::xid8[]))`;
+}
+
 /**
- * Columns `__tok` and `__xmin` for a statement's select list: the token and xmin of the
- * statement's own snapshot (both scalar, evaluated once per statement).
+ * Columns `__tok`, `__xmin`, `__pending`, `__standby` and `__landed` for a statement's select list:
+ * what the statement's own snapshot saw (scalar subqueries, evaluated once per statement), and
+ * whether any of `check` (the pending transactions of remembered rows) had landed in it.
  */
-export function snapshotColumns(tenantId: string): SqlFragment {
-  return sql`(select coalesce(max(e.txid), '0'::xid8) from audit_event e where e.tenant_id = ${tenantId})::text as __tok,
-    pg_snapshot_xmin(pg_current_snapshot())::text as __xmin`;
+export function snapshotColumns(tenantId: string, check: readonly string[] = []): SqlFragment {
+  const token = tenantToken(tenantId);
+  return sql`${token}::text as __tok, pg_snapshot_xmin(pg_current_snapshot())::text as __xmin,
+    array(select x from pg_snapshot_xip(pg_current_snapshot()) x where x < ${token})::text as __pending,
+    pg_is_in_recovery() as __standby, ${landedSql(tenantId, check)} as __landed`;
+}
+
+/** Parses a PostgreSQL array of xid8 in text form (`{1,2}`). */
+function xids(text: unknown): string[] {
+  return typeof text === 'string' && text.length > 2 ? text.slice(1, -1).split(',') : [];
 }
 
 /** The snapshot a row selected with snapshotColumns was read in. */
 export function snapshotOf(row: Record<string, unknown> | undefined): Snapshot | undefined {
   if (row === undefined || typeof row.__tok !== 'string' || typeof row.__xmin !== 'string') return undefined;
-  return { token: BigInt(row.__tok), xmin: BigInt(row.__xmin) };
+  return {
+    token: BigInt(row.__tok),
+    xmin: BigInt(row.__xmin),
+    pending: xids(row.__pending),
+    standby: row.__standby === true,
+    landed: row.__landed === true,
+  };
 }
 
-/** No transaction below the token was still running: the token names what the snapshot saw. */
-export function isSettled(s: Snapshot): boolean {
-  return s.token < s.xmin;
-}
-
-/** Whether what was remembered for `token` describes exactly what snapshot `s` sees. */
-export function holdsIn(token: bigint, s: Snapshot | undefined): boolean {
-  return s !== undefined && s.token === token && isSettled(s);
+/**
+ * Whether what was remembered as `v` describes exactly the tenant rows snapshot `s` sees; `landed`
+ * says whether one of v's pending transactions had committed an event by `s` (or later).
+ */
+export function holdsIn(v: Validity, s: Snapshot | undefined, landed: boolean): boolean {
+  return s !== undefined && s.token === v.token && !landed && (!s.standby || v.token < s.xmin);
 }
 
 function hash(parts: readonly unknown[]): string {
@@ -93,40 +130,53 @@ export function listKeys(tenantId: string, from: SqlFragment, where: SqlFragment
 interface RecallRow {
   k: 'c' | 'n';
   token: string;
+  pending: string;
+  landed: boolean;
   v: string | null;
   id: string | null;
   total: string | null;
 }
 
-/** The continuation for `startIndex` (if given) and the remembered total (if `count`), in one read. */
+/**
+ * The continuation for `startIndex` (if given) and the remembered total (if `count`), in one read
+ * on the primary, which is never behind the snapshot a page was just read in: there `landed` is
+ * as late as that snapshot, or later.
+ */
 export async function recall(
   ctx: DirectoryContext,
   keys: ListKeys,
   startIndex: number | undefined,
   count: boolean,
 ): Promise<{ continuation?: Continuation; count?: RememberedCount }> {
+  const landed = sql`exists (select 1 from audit_event e where e.tenant_id = ${ctx.tenantId} and e.txid = any(r.pending))`;
   const parts: SqlFragment[] = [];
   if (startIndex !== undefined) {
-    parts.push(sql`select 'c' as k, token::text as token, sort_value as v, last_id::text as id, null::text as total
-      from list_continuation where query_key = ${keys.list} and start_index = ${startIndex}`);
+    parts.push(sql`select 'c' as k, r.token::text as token, r.pending::text as pending, ${landed} as landed,
+      r.sort_value as v, r.last_id::text as id, null::text as total
+      from list_continuation r where r.query_key = ${keys.list} and r.start_index = ${startIndex}`);
   }
   if (count) {
-    parts.push(sql`select 'n' as k, token::text as token, null::text as v, null::text as id, total::text as total
-      from list_count where query_key = ${keys.count}`);
+    parts.push(sql`select 'n' as k, r.token::text as token, r.pending::text as pending, ${landed} as landed,
+      null::text as v, null::text as id, r.total::text as total
+      from list_count r where r.query_key = ${keys.count}`);
   }
   if (parts.length === 0) return {};
   const rows = await query<RecallRow>(writableSession(ctx.em), sql.join(parts, sql` union all `));
   const c = rows.find((r) => r.k === 'c');
   const n = rows.find((r) => r.k === 'n');
   return {
-    ...(c?.id ? { continuation: { token: BigInt(c.token), v: c.v, id: c.id } } : {}),
-    ...(n?.total ? { count: { token: BigInt(n.token), total: Number(n.total) } } : {}),
+    ...(c?.id ? { continuation: { token: BigInt(c.token), pending: xids(c.pending), v: c.v, id: c.id } } : {}),
+    ...(n?.total
+      ? {
+          count: { token: BigInt(n.token), pending: xids(n.pending), total: Number(n.total), landed: n.landed },
+        }
+      : {}),
   };
 }
 
 /**
- * Stores a continuation (the last row served before `startIndex`) and/or a total, each only when
- * its snapshot is settled. A failure is logged, never the request's: these are caches.
+ * Stores a continuation (the last row served before `startIndex`) and/or a total with the snapshot
+ * each was read in. A failure is logged, never the request's: these are caches.
  */
 export async function remember(
   ctx: DirectoryContext,
@@ -138,17 +188,20 @@ export async function remember(
 ): Promise<void> {
   const parts: SqlFragment[] = [];
   const c = what.continuation;
-  if (c && isSettled(c.snapshot)) {
-    parts.push(sql`c as (insert into list_continuation (query_key, start_index, tenant_id, token, sort_value, last_id)
-      values (${keys.list}, ${c.startIndex}, ${ctx.tenantId}, ${c.snapshot.token.toString()}::xid8, ${c.v}, ${c.id})
-      on conflict (query_key, start_index) do update set token = excluded.token,
+  if (c) {
+    parts.push(sql`c as (insert into list_continuation (query_key, start_index, tenant_id, token, pending, sort_value, last_id)
+      values (${keys.list}, ${c.startIndex}, ${ctx.tenantId}, ${c.snapshot.token.toString()}::xid8,
+        ${pgArray(c.snapshot.pending)}::xid8[], ${c.v}, ${c.id})
+      on conflict (query_key, start_index) do update set token = excluded.token, pending = excluded.pending,
         sort_value = excluded.sort_value, last_id = excluded.last_id, updated_at = now())`);
   }
   const n = what.count;
-  if (n && isSettled(n.snapshot)) {
-    parts.push(sql`n as (insert into list_count (query_key, tenant_id, token, total)
-      values (${keys.count}, ${ctx.tenantId}, ${n.snapshot.token.toString()}::xid8, ${n.total})
-      on conflict (query_key) do update set token = excluded.token, total = excluded.total, updated_at = now())`);
+  if (n) {
+    parts.push(sql`n as (insert into list_count (query_key, tenant_id, token, pending, total)
+      values (${keys.count}, ${ctx.tenantId}, ${n.snapshot.token.toString()}::xid8,
+        ${pgArray(n.snapshot.pending)}::xid8[], ${n.total})
+      on conflict (query_key) do update set token = excluded.token, pending = excluded.pending,
+        total = excluded.total, updated_at = now())`);
   }
   if (parts.length === 0) return;
   const session = writableSession(ctx.em);

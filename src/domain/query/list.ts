@@ -170,14 +170,20 @@ export async function listResources<T>(
   // Inside a transaction the snapshot may hold the transaction's own writes: nothing to share.
   const keys =
     prepare || ctx.em.isInTransaction() ? undefined : listKeys(ctx.tenantId, source.from, whereSql, sortKey);
-  const snapshotCols =
-    keys && (offsetPaging || !req.skipTotal) ? sql`, ${snapshotColumns(ctx.tenantId)}` : sql.empty;
-
   const pageWhere = [...where];
   if (req.cursor) {
     const c = decodeCursor(req.cursor, sortKey);
     pageWhere.push(after(expr, a, desc, c.v, c.id));
   }
+  const remembered =
+    keys && offsetPaging && offset > 0 && req.count > 0
+      ? await recall(ctx, keys, offset + 1, !req.skipTotal)
+      : {};
+  // Each page statement also reads what its snapshot saw of the tenant, and whether any
+  // transaction pending when the remembered rows were read has committed since.
+  const check = [...(remembered.continuation?.pending ?? []), ...(remembered.count?.pending ?? [])];
+  const snapshotCols =
+    keys && (offsetPaging || !req.skipTotal) ? sql`, ${snapshotColumns(ctx.tenantId, check)}` : sql.empty;
   const select = sql`select ${source.select}, (${expr})::text as __sort${snapshotCols} from ${source.from}`;
   const limit = req.count + 1;
   const keysetPage = (conditions: SqlFragment[]) =>
@@ -197,10 +203,6 @@ export async function listResources<T>(
        where ${ofTenant} order by ${orderBy}`,
     );
 
-  const remembered =
-    keys && offsetPaging && offset > 0 && req.count > 0
-      ? await recall(ctx, keys, offset + 1, !req.skipTotal)
-      : {};
   let rows: Record<string, unknown>[] = [];
   if (req.count > 0) {
     const c = remembered.continuation;
@@ -210,7 +212,8 @@ export async function listResources<T>(
         throw e;
       });
       // Not for this state of the tenant (or it ended): the OFFSET answer is the one to give.
-      if (rows.length === 0 || !holdsIn(c.token, snapshotOf(rows[0]))) rows = await deferredPage();
+      const s = snapshotOf(rows[0]);
+      if (rows.length === 0 || !holdsIn(c, s, s?.landed ?? true)) rows = await deferredPage();
     } else if (offset > 0) {
       rows = await deferredPage();
     } else {
@@ -233,8 +236,12 @@ export async function listResources<T>(
   let total = -1;
   if (!req.skipTotal && derivable) total = offset + page.length;
   else if (!req.skipTotal) {
-    const known = keys ? (remembered.count ?? (await recall(ctx, keys, undefined, true)).count) : undefined;
-    if (known && holdsIn(known.token, snapshot)) total = known.total;
+    // Recalled before the page: checked in the page's snapshot. Recalled now: on the primary,
+    // which is not behind the page's snapshot, so its `landed` is at least as late.
+    const early = remembered.count;
+    const known = early ?? (keys && snapshot ? (await recall(ctx, keys, undefined, true)).count : undefined);
+    const landed = early ? (snapshot?.landed ?? true) : (known?.landed ?? true);
+    if (known && holdsIn(known, snapshot, landed)) total = known.total;
     else {
       const [row] = await query<{ n: string }>(
         ctx.em,
