@@ -13,7 +13,7 @@ export class Migration20261210020000_paging extends Migration {
     this.addSql(`create unlogged table "list_continuation" (
       "query_key" text not null,
       "start_index" bigint not null,
-      "tenant_id" uuid not null,
+      "tenant_id" uuid not null references "tenant" ("id") on delete cascade,
       "token" xid8 not null,
       "pending" xid8[] not null,
       "sort_value" text null,
@@ -22,7 +22,7 @@ export class Migration20261210020000_paging extends Migration {
       primary key ("query_key", "start_index"));`);
     this.addSql(`create unlogged table "list_count" (
       "query_key" text primary key,
-      "tenant_id" uuid not null,
+      "tenant_id" uuid not null references "tenant" ("id") on delete cascade,
       "token" xid8 not null,
       "pending" xid8[] not null,
       "total" bigint not null,
