@@ -118,17 +118,28 @@ function planIsValueIndependent(
 
 /**
  * The keyset condition "after (v, id)" in the ordering by (expr, id), ascending with nulls last or
- * descending with nulls first (compileSort's orderings, whose reverse each is).
+ * descending with nulls first (compileSort's orderings, whose reverse each is). Written as a row
+ * comparison, which PostgreSQL turns into an index condition on (tenant_id, sort, id): the scan
+ * starts at the key instead of filtering every row before it. `notNull` (the sort expression is
+ * never null) drops the ascending order's trailing nulls, an OR that would keep it a filter.
  */
-function after(expr: SqlFragment, a: SqlFragment, desc: boolean, v: string | null, id: string): SqlFragment {
+function after(
+  expr: SqlFragment,
+  a: SqlFragment,
+  desc: boolean,
+  v: string | null,
+  id: string,
+  notNull: boolean,
+): SqlFragment {
   if (v === null) {
     return desc
       ? sql`((${expr} is null and ${a}.id < ${id}) or ${expr} is not null)`
       : sql`(${expr} is null and ${a}.id > ${id})`;
   }
-  return desc
-    ? sql`(${expr} < ${v} or (${expr} = ${v} and ${a}.id < ${id}))`
-    : sql`(${expr} > ${v} or (${expr} = ${v} and ${a}.id > ${id}) or ${expr} is null)`;
+  if (desc) return sql`(${expr}, ${a}.id) < (${v}, ${id})`;
+  return notNull
+    ? sql`(${expr}, ${a}.id) > (${v}, ${id})`
+    : sql`((${expr}, ${a}.id) > (${v}, ${id}) or ${expr} is null)`;
 }
 
 /** SQLSTATE class 22 (data exception): a sort value that no longer reads as the sort's type. */
@@ -160,6 +171,8 @@ export async function listResources<T>(
   const sort = req.sort ? sortExpression(source.kind, req.sort) : DEFAULT_SORT[source.kind];
   const expr = sort.sql;
   const desc = req.sort?.descending ?? false;
+  // created_at, the default order, is NOT NULL; a sort attribute may be absent.
+  const notNull = req.sort === undefined;
   const orderBy = req.sort ? compileSort(source.kind, req.sort) : sql`${expr} asc nulls last, ${a}.id asc`;
   const sortKey = `${source.kind}:${sort.text}:${desc ? 'd' : 'a'}`;
   const whereSql = sql.join(where, AND);
@@ -173,7 +186,7 @@ export async function listResources<T>(
   const pageWhere = [...where];
   if (req.cursor) {
     const c = decodeCursor(req.cursor, sortKey);
-    pageWhere.push(after(expr, a, desc, c.v, c.id));
+    pageWhere.push(after(expr, a, desc, c.v, c.id, notNull));
   }
   const remembered =
     keys && offsetPaging && offset > 0 && req.count > 0
@@ -207,7 +220,7 @@ export async function listResources<T>(
   if (req.count > 0) {
     const c = remembered.continuation;
     if (c) {
-      rows = await keysetPage([...where, after(expr, a, desc, c.v, c.id)]).catch((e: unknown) => {
+      rows = await keysetPage([...where, after(expr, a, desc, c.v, c.id, notNull)]).catch((e: unknown) => {
         if (isDataException(e)) return [];
         throw e;
       });
