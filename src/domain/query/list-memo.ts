@@ -165,10 +165,17 @@ export async function recall(
   const c = rows.find((r) => r.k === 'c');
   const n = rows.find((r) => r.k === 'n');
   return {
-    ...(c?.id ? { continuation: { token: BigInt(c.token), pending: xids(c.pending), v: c.v, id: c.id } } : {}),
+    ...(c?.id
+      ? { continuation: { token: BigInt(c.token), pending: xids(c.pending), v: c.v, id: c.id } }
+      : {}),
     ...(n?.total
       ? {
-          count: { token: BigInt(n.token), pending: xids(n.pending), total: Number(n.total), landed: n.landed },
+          count: {
+            token: BigInt(n.token),
+            pending: xids(n.pending),
+            total: Number(n.total),
+            landed: n.landed,
+          },
         }
       : {}),
   };
@@ -215,6 +222,9 @@ export async function remember(
       );
     }
   } catch (err) {
-    ctx.log.warn({ err: String(err) }, 'could not remember a list page or total; the next request pays again');
+    ctx.log.warn(
+      { err: String(err) },
+      'could not remember a list page or total; the next request pays again',
+    );
   }
 }

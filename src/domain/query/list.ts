@@ -3,15 +3,7 @@ import { DomainError } from '../errors';
 import { isUuid, query, sql, type SqlFragment } from '../sql';
 import type { Filter, ResourceKind, SortSpec } from './ast';
 import { compileFilter, compileSort, sortExpression } from './compile';
-import {
-  holdsIn,
-  listKeys,
-  recall,
-  remember,
-  snapshotColumns,
-  snapshotOf,
-  type Snapshot,
-} from './list-memo';
+import { holdsIn, listKeys, recall, remember, snapshotColumns, snapshotOf, type Snapshot } from './list-memo';
 import { findAttribute, RESOURCE_ALIAS } from './registry';
 
 /** A page request: offset paging (1-based startIndex) or keyset paging (cursor), never both. */
@@ -200,11 +192,9 @@ export async function listResources<T>(
   const select = sql`select ${source.select}, (${expr})::text as __sort${snapshotCols} from ${source.from}`;
   const limit = req.count + 1;
   const keysetPage = (conditions: SqlFragment[]) =>
-    query(
-      ctx.em,
-      sql`${select} where ${sql.join(conditions, AND)} order by ${orderBy} limit ${limit}`,
-      { prepare },
-    );
+    query(ctx.em, sql`${select} where ${sql.join(conditions, AND)} order by ${orderBy} limit ${limit}`, {
+      prepare,
+    });
   // A deep page without a continuation: the ids alone, then their rows. The skipped rows cost an
   // index entry each (index-only when the visibility map allows, and the sort's index exists)
   // instead of a row with its manager join and roles subquery each.

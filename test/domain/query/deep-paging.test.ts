@@ -70,7 +70,11 @@ async function seedUsers(ctx: DirectoryContext, n: number): Promise<string[]> {
     // Few distinct display names: sorting by them exercises the id tie-break.
     const u = await createUser(
       ctx,
-      { userName: `m${String(i).padStart(3, '0')}@x.test`, displayName: `Team ${i % 4}`, title: i % 3 ? 'eng' : null },
+      {
+        userName: `m${String(i).padStart(3, '0')}@x.test`,
+        displayName: `Team ${i % 4}`,
+        title: i % 3 ? 'eng' : null,
+      },
       'SCIM',
     );
     ids.push(u.id);
@@ -224,7 +228,8 @@ describe('two app instances share continuations and totals', () => {
     const mark = otherLog.length;
     await walk(alternate, {}, BY_CREATED, ALL, 6, async (startIndex) => {
       // A write through the first instance between two pages, read by the second.
-      if (startIndex === 7) await createUser(tenantContext(db, ctx.tenantId), { userName: 'a@x.test' }, 'SCIM');
+      if (startIndex === 7)
+        await createUser(tenantContext(db, ctx.tenantId), { userName: 'a@x.test' }, 'SCIM');
     });
     const onOther = statementsSince(otherLog, mark);
     expect(onOther.offsets).toBe(0);
