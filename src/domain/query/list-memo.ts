@@ -9,12 +9,12 @@
  * the token, with one catch: transactions commit out of id order, so a snapshot may see transaction
  * 101 but not 100, which commits later and leaves the maximum at 101. Hence what the tenant's
  * snapshot S1 saw is named by the token M and `pending`, the transactions below M still running in
- * S1 (pg_snapshot_xip; every other id below M had ended, every id at or above M but M itself is
- * not the tenant's). A later snapshot S2 sees exactly the same tenant rows when its token is also M
- * and none of `pending` has committed an event of the tenant by then (`landed`). "Later" holds on
- * the primary (a snapshot sees every commit made before it was taken); a hot standby may lag
- * behind where S1 was read, so there M must also lie below S2's xmin (no transaction below M still
- * running: S2 saw all of them end, as S1 did at the latest). test/domain/query/deep-paging.test.ts
+ * S1 (pg_snapshot_xip; every other id below M had ended, and no id above M had a visible event of
+ * the tenant). A later snapshot S2 sees exactly the same tenant rows when its token is also M and
+ * none of `pending` has committed an event of the tenant by then (`landed`). "Later" holds on the
+ * primary (a snapshot sees every commit made before it was taken); a hot standby may lag behind
+ * where S1 was read, so there M must also lie below S2's xmin: every transaction up to M had then
+ * ended before S2, hence before S1 too, and both see the same ones committed. test/domain/query/deep-paging.test.ts
  * proves the walk exact across writes, a late commit below the token and two app instances.
  *
  * The rows live in UNLOGGED tables on the primary (shared by every process; a replica's session
