@@ -236,6 +236,23 @@ describe('two app instances share continuations and totals', () => {
   });
 });
 
+describe('cursor paging (GraphQL connections) with totalCount', () => {
+  it('counts once, then uses the remembered total until a write changes it', async () => {
+    const { ctx } = await buildTenant(db);
+    await seedUsers(ctx, 12);
+    const fresh = () => tenantContext(db, ctx.tenantId);
+    const mark = db.queries.length;
+    const p1 = await listUsers(fresh(), { count: 5, cursor: '' });
+    const p2 = await listUsers(fresh(), { count: 5, cursor: p1.nextCursor! });
+    expect([p1.total, p2.total]).toEqual([12, 12]);
+    expect(statementsSince(db.queries, mark).counts).toBe(1);
+    await createUser(fresh(), { userName: 'late@x.test' }, 'SCIM');
+    const p3 = await listUsers(fresh(), { count: 5, cursor: p2.nextCursor! });
+    expect(p3.total).toBe(13);
+    expect(p3.items.map((u) => u.userName)).toEqual(['m010@x.test', 'm011@x.test', 'late@x.test']);
+  });
+});
+
 describe('groups', () => {
   it('walk like OFFSET', async () => {
     const { ctx } = await buildTenant(db);
