@@ -153,12 +153,13 @@ export async function recall(
   if (startIndex !== undefined) {
     parts.push(sql`select 'c' as k, r.token::text as token, r.pending::text as pending, ${landed} as landed,
       r.sort_value as v, r.last_id::text as id, null::text as total
-      from list_continuation r where r.query_key = ${keys.list} and r.start_index = ${startIndex}`);
+      from list_continuation r where r.query_key = ${keys.list} and r.start_index = ${startIndex}
+        and r.tenant_id = ${ctx.tenantId}`);
   }
   if (count) {
     parts.push(sql`select 'n' as k, r.token::text as token, r.pending::text as pending, ${landed} as landed,
       null::text as v, null::text as id, r.total::text as total
-      from list_count r where r.query_key = ${keys.count}`);
+      from list_count r where r.query_key = ${keys.count} and r.tenant_id = ${ctx.tenantId}`);
   }
   if (parts.length === 0) return {};
   const rows = await query<RecallRow>(writableSession(ctx.em), sql.join(parts, sql` union all `));
