@@ -65,6 +65,14 @@ export function registerReadFallback(config: object, fallback: ReadFallback): vo
   fallbacks.set(config, fallback);
 }
 
+/**
+ * The session that can write for `em`: its primary when `em` reads from a read-only copy, else `em`
+ * itself. For a read's bookkeeping (ADR 0019's paging caches), which a copy cannot hold.
+ */
+export function writableSession(em: EntityManager): EntityManager {
+  return fallbacks.get(em.config)?.session ?? em;
+}
+
 /** Thrown inside query() when a statement must run on the fallback session instead. */
 class FallBack {
   constructor(readonly reason: FallBackReason) {}

@@ -27,6 +27,8 @@ describe('migrations', () => {
       'deleted_group',
       'deleted_user',
       'group',
+      'list_continuation',
+      'list_count',
       'membership',
       'membership_closure',
       'membership_deleted_group',
@@ -50,7 +52,7 @@ describe('migrations', () => {
     expect(await tables()).toEqual([]);
     const applied = await migrateUp(db.orm);
     expect(applied).toEqual(migrationsList.map((m) => m.name));
-    expect(await tables()).toHaveLength(21);
+    expect(await tables()).toHaveLength(23);
   });
 
   it('apply nothing when the database is up to date', async () => {

@@ -22,8 +22,16 @@ const lastAnalyze = async (table: string) =>
     )
   )[0]?.at ?? null;
 
+const lastVacuum = async (table: string) =>
+  (
+    await query<{ at: string | null }>(
+      db.em(),
+      sql`select last_vacuum::text as at from pg_stat_user_tables where relname = ${table}`,
+    )
+  )[0]?.at ?? null;
+
 describe('statistics keeper', () => {
-  it('analyzes a table that grew past the threshold, and leaves the others alone', async () => {
+  it('analyzes and vacuums a table that grew past the thresholds, and leaves the others alone', async () => {
     const logged: string[] = [];
     const log = {
       warn: (_: object, m?: string) => logged.push(`warn ${m}`),
@@ -31,6 +39,7 @@ describe('statistics keeper', () => {
     };
     const { tenant } = await buildTenant(db);
     const roleBefore = await lastAnalyze('role');
+    const roleVacuumed = await lastVacuum('role');
     const keeper = await startStatisticsKeeper(db.em(), log, { intervalMs: 100, evenWithAutovacuum: true });
     try {
       await query(
@@ -44,6 +53,12 @@ describe('statistics keeper', () => {
       });
       expect(logged.some((l) => l.includes('"app_user"'))).toBe(true);
       expect(await lastAnalyze('role')).toBe(roleBefore);
+      // 2,000 inserted rows pass autovacuum's insert threshold: vacuumed too (visibility map).
+      await until('app_user is vacuumed', async () => (await lastVacuum('app_user')) !== null, {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      });
+      expect(await lastVacuum('role')).toBe(roleVacuumed);
     } finally {
       await keeper.stop();
     }

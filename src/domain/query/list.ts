@@ -3,6 +3,7 @@ import { DomainError } from '../errors';
 import { isUuid, query, sql, type SqlFragment } from '../sql';
 import type { Filter, ResourceKind, SortSpec } from './ast';
 import { compileFilter, compileSort, sortExpression } from './compile';
+import { holdsIn, listKeys, recall, remember, snapshotColumns, snapshotOf, type Snapshot } from './list-memo';
 import { findAttribute, RESOURCE_ALIAS } from './registry';
 
 /** A page request: offset paging (1-based startIndex) or keyset paging (cursor), never both. */
@@ -108,8 +109,46 @@ function planIsValueIndependent(
 }
 
 /**
+ * The keyset condition "after (v, id)" in the ordering by (expr, id), ascending with nulls last or
+ * descending with nulls first (compileSort's orderings, whose reverse each is). Written as a row
+ * comparison, which PostgreSQL turns into an index condition on (tenant_id, sort, id): the scan
+ * starts at the key instead of filtering every row before it. `notNull` (the sort expression is
+ * never null) drops the ascending order's trailing nulls, an OR that would keep it a filter.
+ */
+function after(
+  expr: SqlFragment,
+  a: SqlFragment,
+  desc: boolean,
+  v: string | null,
+  id: string,
+  notNull: boolean,
+): SqlFragment {
+  if (v === null) {
+    return desc
+      ? sql`((${expr} is null and ${a}.id < ${id}) or ${expr} is not null)`
+      : sql`(${expr} is null and ${a}.id > ${id})`;
+  }
+  if (desc) return sql`(${expr}, ${a}.id) < (${v}, ${id})`;
+  return notNull
+    ? sql`(${expr}, ${a}.id) > (${v}, ${id})`
+    : sql`((${expr}, ${a}.id) > (${v}, ${id}) or ${expr} is null)`;
+}
+
+/** SQLSTATE class 22 (data exception): a sort value that no longer reads as the sort's type. */
+function isDataException(e: unknown): boolean {
+  const err = e as { code?: string; previous?: { code?: string } };
+  const code = err?.code ?? err?.previous?.code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
+/**
  * Lists a tenant's resources with filtering, sorting and paging done in PostgreSQL: an exact
  * total, and either OFFSET paging or keyset paging on (sort key, id) so deep pages stay fast.
+ *
+ * Offset paging past the first page (ADR 0019) continues from where the previous page ended when
+ * that is remembered for the tenant's current state (list-memo.ts), a keyset scan as cheap as the
+ * first page; otherwise it finds the page's ids alone with OFFSET (an index-only scan for the
+ * default order) and reads only those rows. Totals that need counting are remembered the same way.
  */
 export async function listResources<T>(
   ctx: DirectoryContext,
@@ -117,66 +156,125 @@ export async function listResources<T>(
   req: ListRequest,
 ): Promise<ListResult<T>> {
   const a = ALIAS[source.kind];
-  const where = [sql`${a}.tenant_id = ${ctx.tenantId}`];
+  const ofTenant = sql`${a}.tenant_id = ${ctx.tenantId}`;
+  const where = [ofTenant];
   if (source.where) where.push(sql`(${source.where})`);
   if (req.filter) where.push(sql`(${compileFilter(source.kind, req.filter)})`);
   const sort = req.sort ? sortExpression(source.kind, req.sort) : DEFAULT_SORT[source.kind];
   const expr = sort.sql;
   const desc = req.sort?.descending ?? false;
+  // created_at, the default order, is NOT NULL; a sort attribute may be absent.
+  const notNull = req.sort === undefined;
   const orderBy = req.sort ? compileSort(source.kind, req.sort) : sql`${expr} asc nulls last, ${a}.id asc`;
   const sortKey = `${source.kind}:${sort.text}:${desc ? 'd' : 'a'}`;
-
-  const countAll = () =>
-    query<{ n: string }>(
-      ctx.em,
-      sql`select count(*) as n from ${source.from} where ${sql.join(where, AND)}`,
-    ).then((r) => Number(r[0]?.n ?? 0));
-
+  const whereSql = sql.join(where, AND);
+  const prepare = planIsValueIndependent(source.kind, req.filter, source.where !== undefined);
+  const offsetPaging = req.cursor === undefined;
+  const offset = offsetPaging && req.startIndex !== undefined ? Math.max(0, req.startIndex - 1) : 0;
+  // Entra's equality filters find a row or none: nothing worth remembering, one statement as before.
+  // Inside a transaction the snapshot may hold the transaction's own writes: nothing to share.
+  const keys =
+    prepare || ctx.em.isInTransaction() ? undefined : listKeys(ctx.tenantId, source.from, whereSql, sortKey);
   const pageWhere = [...where];
-  let offset = 0;
   if (req.cursor) {
     const c = decodeCursor(req.cursor, sortKey);
-    if (c.v === null) {
-      pageWhere.push(
-        desc
-          ? sql`((${expr} is null and ${a}.id < ${c.id}) or ${expr} is not null)`
-          : sql`(${expr} is null and ${a}.id > ${c.id})`,
-      );
-    } else {
-      pageWhere.push(
-        desc
-          ? sql`(${expr} < ${c.v} or (${expr} = ${c.v} and ${a}.id < ${c.id}))`
-          : sql`(${expr} > ${c.v} or (${expr} = ${c.v} and ${a}.id > ${c.id}) or ${expr} is null)`,
-      );
-    }
-  } else if (req.cursor === undefined && req.startIndex !== undefined) {
-    offset = Math.max(0, req.startIndex - 1);
+    pageWhere.push(after(expr, a, desc, c.v, c.id, notNull));
   }
-  // No OFFSET clause on a first page: with an unknown offset PostgreSQL's generic plan looks
-  // costlier than a custom one, so the prepared statement would be re-planned every time.
-  const offsetSql = offset > 0 ? sql` offset ${offset}` : sql.empty;
-  const rows =
-    req.count > 0
-      ? await query(
-          ctx.em,
-          sql`select ${source.select}, (${expr})::text as __sort from ${source.from}
-           where ${sql.join(pageWhere, AND)} order by ${orderBy} limit ${req.count + 1}${offsetSql}`,
-          { prepare: planIsValueIndependent(source.kind, req.filter, source.where !== undefined) },
-        ).catch((e: unknown) => {
-          throw req.cursor ? cursorError(e) : e;
-        })
-      : [];
+  const remembered =
+    keys && offsetPaging && offset > 0 && req.count > 0
+      ? await recall(ctx, keys, offset + 1, !req.skipTotal)
+      : {};
+  // Each page statement also reads what its snapshot saw of the tenant, and whether any
+  // transaction pending when the remembered rows were read has committed since.
+  const check = [...(remembered.continuation?.pending ?? []), ...(remembered.count?.pending ?? [])];
+  const snapshotCols =
+    keys && (offsetPaging || !req.skipTotal) ? sql`, ${snapshotColumns(ctx.tenantId, check)}` : sql.empty;
+  const select = sql`select ${source.select}, (${expr})::text as __sort${snapshotCols} from ${source.from}`;
+  const limit = req.count + 1;
+  const keysetPage = (conditions: SqlFragment[]) =>
+    query(ctx.em, sql`${select} where ${sql.join(conditions, AND)} order by ${orderBy} limit ${limit}`, {
+      prepare,
+    });
+  // A deep page without a continuation: the ids alone, then their rows. The skipped rows cost an
+  // index entry each (index-only when the visibility map allows, and the sort's index exists)
+  // instead of a row with its manager join and roles subquery each.
+  const deferredPage = () =>
+    query(
+      ctx.em,
+      sql`${select} join (select ${a}.id as __id from ${source.from} where ${whereSql}
+         order by ${orderBy} limit ${limit} offset ${offset}) __page on __page.__id = ${a}.id
+       where ${ofTenant} order by ${orderBy}`,
+    );
+
+  let rows: Record<string, unknown>[] = [];
+  if (req.count > 0) {
+    const c = remembered.continuation;
+    if (c) {
+      rows = await keysetPage([...where, after(expr, a, desc, c.v, c.id, notNull)]).catch((e: unknown) => {
+        if (isDataException(e)) return [];
+        throw e;
+      });
+      // Not for this state of the tenant (or it ended): the OFFSET answer is the one to give.
+      const s = snapshotOf(rows[0]);
+      if (rows.length === 0 || !holdsIn(c, s, s?.landed ?? true)) rows = await deferredPage();
+    } else if (offset > 0) {
+      rows = await deferredPage();
+    } else {
+      // No OFFSET clause on a first page: with an unknown offset PostgreSQL's generic plan looks
+      // costlier than a custom one, so the prepared statement would be re-planned every time.
+      rows = await keysetPage(pageWhere).catch((e: unknown) => {
+        throw req.cursor ? cursorError(e) : e;
+      });
+    }
+  }
   const page = rows.slice(0, req.count);
   const hasNext = rows.length > req.count;
+  const snapshot = snapshotOf(rows[0]);
   // A page that is not full and does not start past the end gives the exact total without a
   // count query (Entra's matching filters return 0 or 1 rows: one statement, not two).
   const firstPage = req.cursor === undefined ? true : req.cursor === '';
   const derivable =
     req.count > 0 && !hasNext && (page.length > 0 || offset === 0) && (firstPage || !req.cursor);
-  const total = req.skipTotal ? -1 : derivable ? offset + page.length : await countAll();
+  let counted: { snapshot: Snapshot; total: number } | undefined;
+  let total = -1;
+  if (!req.skipTotal && derivable) total = offset + page.length;
+  else if (!req.skipTotal) {
+    // Recalled before the page: checked in the page's snapshot. Recalled now: on the primary,
+    // which is not behind the page's snapshot, so its `landed` is at least as late.
+    const early = remembered.count;
+    const known = early ?? (keys && snapshot ? (await recall(ctx, keys, undefined, true)).count : undefined);
+    const landed = early ? (snapshot?.landed ?? true) : (known?.landed ?? true);
+    if (known && holdsIn(known, snapshot, landed)) total = known.total;
+    else {
+      const [row] = await query<{ n: string }>(
+        ctx.em,
+        sql`select count(*) as n${keys ? sql`, ${snapshotColumns(ctx.tenantId)}` : sql.empty}
+         from ${source.from} where ${whereSql}`,
+      );
+      total = Number(row?.n ?? 0);
+      const s = snapshotOf(row);
+      if (s) counted = { snapshot: s, total };
+    }
+  }
   const cursors = page.map((r) =>
     encodeCursor({ s: sortKey, v: (r.__sort as string | null) ?? null, id: String(r.id) }),
   );
+  const last = page[page.length - 1];
+  if (keys && (counted || (offsetPaging && hasNext && snapshot && last))) {
+    await remember(ctx, keys, {
+      ...(offsetPaging && hasNext && snapshot && last
+        ? {
+            continuation: {
+              startIndex: offset + 1 + req.count,
+              snapshot,
+              v: (last.__sort as string | null) ?? null,
+              id: String(last.id),
+            },
+          }
+        : {}),
+      ...(counted ? { count: counted } : {}),
+    });
+  }
   return {
     items: page.map(source.map),
     cursors,
