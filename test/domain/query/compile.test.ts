@@ -54,7 +54,7 @@ describe('compileFilter', () => {
     });
     const exact: Filter = { kind: 'in', path: { attr: 'externalId' }, values: ['A', null] };
     expect(rendered(compileFilter('User', exact))).toStrictEqual({
-      sql: "(u.external_id collate \"C\" in ($1) or ((u.external_id is not null and u.external_id <> '')) is not true)",
+      sql: '(u.external_id collate "C" in ($1) or ((u.external_id is not null and u.external_id <> \'\')) is not true)',
       params: ['A'],
     });
   });
