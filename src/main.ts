@@ -4,6 +4,7 @@ import { adminTokenFile, keepGeneratedAdminToken } from './admin-token';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase } from './db/database';
 import { openOrm } from './db/orm';
+import { reportSearchIndexes } from './db/search-indexes';
 import { createLogger, type Logger } from './http/logger';
 import { serve, withTimeout } from './serve';
 import { aggregateForWorkers } from './http/metrics';
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
     timeouts: config.db,
     log: (msg) => log.info(msg),
   });
+  // Here, in the primary, so the warning is logged once however many workers serve.
+  await reportSearchIndexes(db.orm.em, log);
   let stopServing: (deadline: number) => Promise<void>;
   let port = config.port;
   if (config.workers > 1) {

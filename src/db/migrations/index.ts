@@ -11,6 +11,7 @@ import { Migration20261207050000_restorable_deletes } from './Migration202612070
 import { Migration20261208010000_webhooks } from './Migration20261208010000_webhooks';
 import { Migration20261209010000_membership_closure } from './Migration20261209010000_membership_closure';
 import { Migration20261209020000_tenant_lifecycle } from './Migration20261209020000_tenant_lifecycle';
+import { Migration20261210010000_search_indexes } from './Migration20261210010000_search_indexes';
 import { Migration20261210020000_paging } from './Migration20261210020000_paging';
 
 /** Every migration, in order. Add new ones here. */
@@ -39,5 +40,6 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261209010000_membership_closure,
   },
   { name: 'Migration20261209020000_tenant_lifecycle', class: Migration20261209020000_tenant_lifecycle },
+  { name: 'Migration20261210010000_search_indexes', class: Migration20261210010000_search_indexes },
   { name: 'Migration20261210020000_paging', class: Migration20261210020000_paging },
 ];

@@ -30,6 +30,8 @@ interface Operand {
   readonly name: string;
   /** The column expression: registry SQL, wrapped once with sql.raw. */
   readonly sql: SqlFragment;
+  /** What comparisons and sorting use: see comparisonKey. */
+  readonly key: SqlFragment;
   readonly type: AttrType;
   readonly caseExact: boolean;
   readonly uuid?: boolean;
@@ -70,12 +72,8 @@ export function sortExpression(kind: ResourceKind, sort: SortSpec): { sql: SqlFr
     throw invalid(`Cannot sort by "${name}": multi-valued attributes cannot be sorted`, name);
   }
   if (!resolved.def.sortable) throw invalid(`Cannot sort by "${name}": this attribute is not sortable`, name);
-  const column = resolved.def.sql;
-  const ci = isCaseInsensitive(resolved.def);
-  return {
-    sql: ci ? sql`lower(${sql.raw(column)})` : sql.raw(column),
-    text: ci ? `lower(${column})` : column,
-  };
+  const text = comparisonKey(resolved.def.sql, resolved.def);
+  return { sql: sql.raw(text), text };
 }
 
 /** Compiles a sort to an ORDER BY list (the resource id breaks ties so paging is stable). */
@@ -184,10 +182,9 @@ class Compiler {
       const escaped = String(param).replace(/[\\%_]/g, '\\$&');
       bound = op === 'sw' ? `${escaped}%` : op === 'ew' ? `%${escaped}` : `%${escaped}%`;
     }
-    let lhs = o.sql;
+    let lhs = o.key;
     let rhs = sql`${bound}${castOf(o)}`;
     if (isCaseInsensitive(o)) {
-      lhs = sql`lower(${o.sql})`;
       rhs = sql`lower(${bound})`;
     } else if (o.uuid && op !== 'eq' && op !== 'ne') {
       lhs = sql`${o.sql}::text`;
@@ -212,7 +209,7 @@ class Compiler {
         valid.map((v) => (ci ? sql`lower(${v})` : sql`${v}${cast}`)),
         COMMA,
       );
-      parts.push(sql`${ci ? sql`lower(${o.sql})` : o.sql} in (${list})`);
+      parts.push(sql`${o.key} in (${list})`);
     }
     if (values.includes(null)) parts.push(sql`(${present(o)}) is not true`);
     return parts.length === 0 ? FALSE : sql`(${sql.join(parts, OR)})`;
@@ -289,6 +286,7 @@ function operand(
   return {
     name,
     sql: sql.raw(attr.sql),
+    key: sql.raw(comparisonKey(attr.sql, attr)),
     type: attr.type,
     caseExact: attr.caseExact,
     ...(attr.uuid !== undefined && { uuid: attr.uuid }),
@@ -320,6 +318,23 @@ function prefixPaths(parent: AttrPath, filter: Filter): Filter {
     case 'memberOf':
       throw invalid(`Value filters cannot be nested inside "${formatAttrPath(parent)}[...]"`);
   }
+}
+
+/**
+ * The expression a text attribute is compared and sorted by: lower-cased unless caseExact, in the
+ * "C" collation (code-point order). PostgreSQL uses a btree for `=`, ranges, ORDER BY and a LIKE
+ * prefix only when the index has the comparison's collation, and for LIKE only when that is "C":
+ * comparing in "C" lets one index per attribute, `(tenant_id, <this expression>, id)`, serve eq,
+ * sw, gt/lt and sorting (ADR 0018). The migration Migration20261210010000_search_indexes spells
+ * the same expressions; equality and LIKE give the same rows in every deterministic collation.
+ * The COLLATE goes outside lower(), which keeps lower-casing by the database's own ctype.
+ */
+function comparisonKey(
+  column: string,
+  o: { type: AttrType; caseExact: boolean; uuid?: boolean | undefined },
+): string {
+  if ((o.type !== 'string' && o.type !== 'reference') || o.uuid) return column;
+  return o.caseExact ? `${column} collate "C"` : `lower(${column}) collate "C"`;
 }
 
 function isCaseInsensitive(o: { type: AttrType; caseExact: boolean; uuid?: boolean }): boolean {

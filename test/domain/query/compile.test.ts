@@ -49,12 +49,12 @@ describe('compileFilter', () => {
   it('compiles `in` with the attribute case rules', () => {
     const filter: Filter = { kind: 'in', path: { attr: 'userName' }, values: ['A', 'b'] };
     expect(rendered(compileFilter('User', filter))).toStrictEqual({
-      sql: '(lower(u.user_name) in (lower($1), lower($2)))',
+      sql: '(lower(u.user_name) collate "C" in (lower($1), lower($2)))',
       params: ['A', 'b'],
     });
     const exact: Filter = { kind: 'in', path: { attr: 'externalId' }, values: ['A', null] };
     expect(rendered(compileFilter('User', exact))).toStrictEqual({
-      sql: "(u.external_id in ($1) or ((u.external_id is not null and u.external_id <> '')) is not true)",
+      sql: '(u.external_id collate "C" in ($1) or ((u.external_id is not null and u.external_id <> \'\')) is not true)',
       params: ['A'],
     });
   });
@@ -117,16 +117,16 @@ describe('compileFilter', () => {
 
 describe('compileSort', () => {
   it.each([
-    ['User', 'userName', undefined, 'lower(u.user_name) asc nulls last, u.id asc'],
-    ['User', 'externalId', 'descending', 'u.external_id desc nulls first, u.id desc'],
+    ['User', 'userName', undefined, 'lower(u.user_name) collate "C" asc nulls last, u.id asc'],
+    ['User', 'externalId', 'descending', 'u.external_id collate "C" desc nulls first, u.id desc'],
     ['User', 'meta.created', undefined, 'u.created_at asc nulls last, u.id asc'],
     [
       'User',
       'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',
       undefined,
-      'lower(u.department) asc nulls last, u.id asc',
+      'lower(u.department) collate "C" asc nulls last, u.id asc',
     ],
-    ['Group', 'DisplayName', 'descending', 'lower(g.display_name) desc nulls first, g.id desc'],
+    ['Group', 'DisplayName', 'descending', 'lower(g.display_name) collate "C" desc nulls first, g.id desc'],
   ] as const)('%s sorted by %s %s', (kind, sortBy, order, expected) => {
     expect(rendered(compileSort(kind, parseSortBy(sortBy, order)))).toStrictEqual({
       sql: expected,
