@@ -28,7 +28,10 @@ export interface TableInfo {
   columns: string[];
 }
 
-/** The ordinary tables of the current schema, without the migrations table. */
+/**
+ * The ordinary tables of the current schema, without the migrations table and without UNLOGGED
+ * tables: those are caches (the paging memo, ADR 0019) whose rows name transactions of this cluster.
+ */
 export async function listTables(client: Client): Promise<TableInfo[]> {
   const { rows } = await client.query<{ oid: number; name: string; columns: string[] }>(
     `select c.oid::int as oid, c.relname as name,
@@ -37,6 +40,7 @@ export async function listTables(client: Client): Promise<TableInfo[]> {
              order by a.attnum) as columns
      from pg_class c
      where c.relnamespace = current_schema()::regnamespace and c.relkind in ('r', 'p') and not c.relispartition
+       and c.relpersistence <> 'u'
        and c.relname <> $1
      order by c.relname`,
     [MIGRATIONS_TABLE],

@@ -205,6 +205,13 @@ const SORTS: Case[] = (
 SORTS.push(['Group sort by displayName', 'Group', sorted('displayName'), /group_tenant_display_name_key/]);
 
 describe(`plans of list statements, on a tenant of ${USERS.toLocaleString('en')} users`, () => {
+  // Totals and continuations are remembered between requests (ADR 0019): forget them, so each
+  // case sends the statements a first request sends, count included.
+  beforeEach(async () => {
+    await query(db.em(), sql`delete from list_count`);
+    await query(db.em(), sql`delete from list_continuation`);
+  });
+
   it.each([...EQUALITY_AND_PREFIX, ...SUBSTRING, ...SORTS])(
     '%s goes through its index',
     async (_, kind, request, index) => {
@@ -224,9 +231,10 @@ describe(`plans of list statements, on a tenant of ${USERS.toLocaleString('en')}
     ['displayName co "ser 1" (11,111 users)', 'displayName co "ser 1"'],
   ])('counts %s for totalResults through an index', async (_, filter) => {
     const sent = await sentBy(() => listUsers(big, f(filter)));
-    // More matches than the page: a page of 10, then a count.
-    expect(sent.map((s) => /count\(\*\)/.test(s.text))).toStrictEqual([false, true]);
-    const count = await planOf(sent[1]!);
+    // More matches than the page: the page of 10, then one count.
+    const counts = sent.filter((s) => /count\(\*\)/.test(s.text));
+    expect(counts).toHaveLength(1);
+    const count = await planOf(counts[0]!);
     expect(count).toMatch(scanOf(/app_user_(tenant_\w+_key|search_trigram)/));
     expect(count).not.toMatch(WALKS_A_TABLE);
   });
