@@ -28,9 +28,42 @@ export function ideFetcher(): Fetcher {
     enableIncrementalDelivery: false,
     fetch: (_url, init) => postGraphQL(String(init?.body ?? ''), init?.headers, init?.signal),
   });
-  return (params, opts) =>
-    inner(params, {
-      ...opts,
-      headers: Object.fromEntries(Object.entries(opts?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
-    });
+  return async (params, opts) =>
+    shortStacks(
+      await inner(params, {
+        ...opts,
+        headers: Object.fromEntries(
+          Object.entries(opts?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+        ),
+      }),
+    );
+}
+
+const STACK_LINES = 3;
+
+/**
+ * Outside production the service adds the stack of an internal error to its answer
+ * (extensions.stacktrace, some twenty lines); the IDE shows the message and the first frames. The
+ * service logs the whole error with the request id. Streams (subscriptions) pass untouched.
+ */
+function shortStacks<T>(result: T): T {
+  const errors = (result as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors)) return result;
+  return {
+    ...result,
+    errors: errors.map((error: { extensions?: { stacktrace?: unknown } }) => {
+      const stack = error?.extensions?.stacktrace;
+      if (!Array.isArray(stack) || stack.length <= STACK_LINES) return error;
+      return {
+        ...error,
+        extensions: {
+          ...error.extensions,
+          stacktrace: [
+            ...stack.slice(0, STACK_LINES),
+            `… ${stack.length - STACK_LINES} more lines in the service's log`,
+          ],
+        },
+      };
+    }),
+  };
 }
