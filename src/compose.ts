@@ -247,8 +247,6 @@ export async function buildService(input: ComposeInput): Promise<Service> {
         ide: config.graphql.ide,
         allowPrivateWebhookTargets: config.webhooks.allowPrivateTargets,
         ...(replicas ? { readSession: () => replicas.readSession() } : {}),
-        onIdeMissing: () =>
-          log.warn('GRAPHQL_IDE is on but src/graphql/ide/assets was not found; IDE not served'),
       })),
     ],
   });

@@ -181,7 +181,8 @@ export function createGraphQLServer(
     // Bounds parsing (and so validation) for everybody, before anything knows who is asking.
     parseOptions: { maxTokens: opts.maxTokens ?? 10_000 },
     includeStacktraceInErrorResponses: opts.exposeStack,
-    // Our IDE is served from local files (these networks have no internet), not Apollo's CDN page.
+    // Our IDE is GraphiQL in the console (/console/graphql, bundled: these networks have no
+    // internet), not Apollo's CDN landing page.
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       // Responses are per credential and never HTTP-cached; the cache-control plugin would otherwise

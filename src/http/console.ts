@@ -39,6 +39,8 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.woff2': 'font/woff2',
+  // Monaco's icon font (the GraphQL IDE).
+  '.ttf': 'font/ttf',
   '.json': 'application/json; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
 };
@@ -46,14 +48,27 @@ const TYPES: Record<string, string> = {
 interface Asset {
   type: string;
   body: Buffer;
-  /** Present when compressing pays (text). */
+  /** Whether compressing pays (text). */
+  compressible: boolean;
+  /** The gzip of body, made on the first request that accepts it. */
   gzip?: Buffer;
 }
 
 function load(file: string, type: string): Asset {
   const body = readFileSync(file);
   const compressible = /^(text\/|application\/json|image\/svg)/.test(type) && body.length > 1024;
-  return { type, body, ...(compressible ? { gzip: gzipSync(body, { level: 9 }) } : {}) };
+  return { type, body, compressible };
+}
+
+/**
+ * Compressed when first asked for, not at start: the GraphQL IDE's chunks (Monaco, its workers)
+ * are some 7 MB, whose gzip at level 9 took ~0.7 s of every process's start (and of every test
+ * app's), mostly for files few sessions ever load.
+ */
+function gzipOf(asset: Asset): Buffer | undefined {
+  if (!asset.compressible) return undefined;
+  asset.gzip ??= gzipSync(asset.body, { level: 9 });
+  return asset.gzip;
 }
 
 /**
@@ -76,9 +91,11 @@ function send(ctx: Koa.Context, asset: Asset, cacheControl: string): void {
   ctx.set('Cache-Control', cacheControl);
   ctx.vary('Accept-Encoding');
   ctx.type = asset.type;
-  if (asset.gzip && ctx.acceptsEncodings('gzip', 'identity') === 'gzip') {
+  const gzip =
+    asset.compressible && ctx.acceptsEncodings('gzip', 'identity') === 'gzip' ? gzipOf(asset) : undefined;
+  if (gzip) {
     ctx.set('Content-Encoding', 'gzip');
-    ctx.body = asset.gzip;
+    ctx.body = gzip;
   } else ctx.body = asset.body;
 }
 

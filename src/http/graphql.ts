@@ -7,7 +7,6 @@ import { asUnavailable } from '../domain/sql';
 import { releaseSlots } from '../graphql/admission';
 import type { GraphQLContext } from '../graphql/context';
 import { domainHttpError } from '../graphql/errors';
-import { ideMiddleware } from '../graphql/ide/ide';
 import { actingTenant, TENANT_HEADER } from './auth/acting-tenant';
 import { safeEqual, type Authenticator } from './auth/authenticate';
 import type { AuthOutcome } from './auth/principal';
@@ -21,10 +20,11 @@ export interface GraphQLMountOptions {
   adminToken?: string;
   publicUrl: string;
   maxBodyBytes?: number;
-  /** Serve the in-browser IDE at GET /graphql (GRAPHQL_IDE; on outside production by default). */
+  /**
+   * Send a browser's GET /graphql to the GraphQL IDE in the console, /console/graphql (GRAPHQL_IDE;
+   * on outside production by default).
+   */
   ide?: boolean;
-  /** Told when the IDE is enabled but its files cannot be found. */
-  onIdeMissing?: () => void;
   /** WEBHOOK_ALLOW_PRIVATE_TARGETS, for checking webhook URLs (refused when absent). */
   allowPrivateWebhookTargets?: boolean;
   /**
@@ -139,12 +139,27 @@ export async function graphqlMiddleware(opts: GraphQLMountOptions): Promise<Koa.
     }
     if (ctx.status >= 400 && !ctx.state.errorReason) ctx.state.errorReason = firstErrorMessage(ctx.body);
   };
-  const ide = ideMiddleware({
-    enabled: opts.ide ?? false,
-    ...(opts.onIdeMissing ? { onMissing: opts.onIdeMissing } : {}),
-  });
-  return [ide as Koa.Middleware<RequestState>, onlyGraphql];
+  return opts.ide ? [ideRedirect, onlyGraphql] : [onlyGraphql];
 }
+
+/**
+ * A browser opening /graphql (a navigation: it prefers HTML to JSON) goes to the GraphQL IDE, which
+ * the console serves at /console/graphql (web/src/pages/GraphiQL.tsx), with the query string
+ * (`?query=…&variables=…` open in its first tab). GraphQL over GET asks for JSON and is not
+ * redirected.
+ */
+const ideRedirect: Koa.Middleware<RequestState> = async (ctx, next) => {
+  if (
+    ctx.path === '/graphql' &&
+    (ctx.method === 'GET' || ctx.method === 'HEAD') &&
+    ctx.accepts(['application/json', 'text/html']) === 'text/html'
+  ) {
+    ctx.status = 302;
+    ctx.redirect(`/console/graphql${ctx.search}`);
+    return;
+  }
+  return next();
+};
 
 /** The first error message of a GraphQL error answer (small: only read for 4xx and 5xx), for the log line. */
 function firstErrorMessage(body: unknown): string | undefined {

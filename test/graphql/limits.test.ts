@@ -105,22 +105,22 @@ describe('depth and cost limits', () => {
   });
 });
 
-describe('introspection and the in-browser IDE', () => {
-  it('serves the IDE from local files to a browser outside production', async () => {
+describe('introspection and the GraphQL IDE', () => {
+  it('sends a browser opening /graphql to the IDE in the console, with its query string', async () => {
     const page = await fetch(`${app.url}/graphql`, {
       headers: { accept: 'text/html,application/xhtml+xml' },
+      redirect: 'manual',
     });
-    expect(page.status).toBe(200);
-    expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
-    const html = await page.text();
-    expect(html).toContain('/graphql/ide/ide.js');
-    expect(html).not.toMatch(/https?:\/\//);
-    for (const asset of ['ide.js', 'ide.css']) {
-      const res = await fetch(`${app.url}/graphql/ide/${asset}`);
-      expect(res.status).toBe(200);
-      expect(await res.text()).not.toMatch(/https?:\/\//);
-    }
+    expect(page.status).toBe(302);
+    expect(page.headers.get('location')).toBe('/console/graphql');
+    const withQuery = await fetch(`${app.url}/graphql?query=${encodeURIComponent('{ viewer { kind } }')}`, {
+      headers: { accept: 'text/html' },
+      redirect: 'manual',
+    });
+    expect(withQuery.status).toBe(302);
+    expect(withQuery.headers.get('location')).toBe(
+      `/console/graphql?query=${encodeURIComponent('{ viewer { kind } }')}`,
+    );
     // GraphQL over GET is still GraphQL.
     const get = await fetch(`${app.url}/graphql?query=${encodeURIComponent('{ viewer { kind } }')}`, {
       headers: {
@@ -130,14 +130,21 @@ describe('introspection and the in-browser IDE', () => {
       },
     });
     expect(await get.json()).toEqual({ data: { viewer: { kind: 'OPERATOR' } } });
+    // As is a GET without an Accept header (curl's */*): no redirect.
+    const plain = await fetch(`${app.url}/graphql`, { redirect: 'manual' });
+    expect(plain.status).not.toBe(302);
   });
 
-  it('turns the IDE and introspection off in production, and never shows stack traces', async () => {
+  it('turns the IDE redirect and introspection off in production, and never shows stack traces', async () => {
     const prod = await startTestApp(db, { NODE_ENV: 'production' });
     try {
-      const page = await fetch(`${prod.url}/graphql`, { headers: { accept: 'text/html' } });
+      const page = await fetch(`${prod.url}/graphql`, {
+        headers: { accept: 'text/html' },
+        redirect: 'manual',
+      });
+      expect(page.status).not.toBe(302);
+      expect(page.headers.get('location')).toBeNull();
       expect(page.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
-      expect((await fetch(`${prod.url}/graphql/ide/ide.js`)).status).toBe(404);
       const intro = await prod.graphql(`{ __schema { queryType { name } } }`, {}, t.keys.read);
       expect(codeOf(intro.body)).toBe('GRAPHQL_VALIDATION_FAILED');
       const bad = await prod.graphql(`{ users(first: 9999) { totalCount } }`, {}, t.keys.read);
@@ -147,7 +154,11 @@ describe('introspection and the in-browser IDE', () => {
     }
     const configured = await startTestApp(db, { GRAPHQL_IDE: 'false', GRAPHQL_INTROSPECTION: 'false' });
     try {
-      const page = await fetch(`${configured.url}/graphql`, { headers: { accept: 'text/html' } });
+      const page = await fetch(`${configured.url}/graphql`, {
+        headers: { accept: 'text/html' },
+        redirect: 'manual',
+      });
+      expect(page.status).not.toBe(302);
       expect(page.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
     } finally {
       await configured.close();

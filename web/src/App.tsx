@@ -20,6 +20,8 @@ const DeletedPage = lazy(() => import('./pages/Deleted'));
 const WebhooksPage = lazy(() => import('./pages/Webhooks'));
 const WebhookEndpointPage = lazy(() => import('./pages/WebhookEndpoint'));
 const NotFoundPage = lazy(() => import('./pages/NotFound'));
+// GraphiQL and Monaco: by far the largest chunk, loaded only on this route.
+const GraphiQLPage = lazy(() => import('./pages/GraphiQL'));
 
 /** Renders its children for a signed-in viewer, else sends them to sign-in. */
 function SignedIn({ children, operator }: { children: ReactNode; operator?: boolean }) {
@@ -53,6 +55,8 @@ export function App() {
         <Route index element={<Home />} />
         <Route path="sign-in" element={<SignInPage />} />
         <Route path="setup/:secret" element={<SetupPage />} />
+        {/* Open without a session too: an API key or a JWT in its header editor works (docs/graphql.md). */}
+        <Route path="graphql" element={<GraphiQLPage />} />
         <Route
           path="tenants"
           element={

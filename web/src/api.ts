@@ -1,6 +1,31 @@
 // The console's one transport: POST /graphql on this origin, with the session cookie. An operator
-// acting in a tenant names it in X-CheckProof-Tenant.
+// acting in a tenant names it in X-CheckProof-Tenant. The GraphQL IDE (pages/GraphiQL.tsx) sends
+// its requests through the same postGraphQL.
 import type { TypedDocumentString } from './gql/graphql';
+
+/**
+ * POST /graphql on this origin with the session cookie. The service takes the cookie only from a
+ * request whose Origin is its own (a same-origin POST always sends one) and whose Content-Type is
+ * application/json, so that no form or page of another site can use it (ADR 0010): both hold here
+ * whatever headers the caller adds. An Authorization header the caller adds wins over the cookie.
+ */
+export function postGraphQL(
+  body: string,
+  extraHeaders: HeadersInit = {},
+  signal?: AbortSignal | null,
+): Promise<Response> {
+  const headers = new Headers(extraHeaders);
+  // set, not append: a caller's own content-type must not become "application/json, application/json".
+  headers.set('Content-Type', 'application/json');
+  if (!headers.has('Accept')) headers.set('Accept', 'application/json');
+  return fetch('/graphql', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers,
+    body,
+    ...(signal ? { signal } : {}),
+  });
+}
 
 /** A GraphQL error (or a failed request), with the server's extensions.code when it gave one. */
 export class ApiError extends Error {
@@ -57,17 +82,11 @@ export async function request<R, V>(
   opts: RequestOptions = {},
 ): Promise<R> {
   const epoch = sessionEpoch;
-  const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  const headers: Record<string, string> = {};
   if (opts.tenantId) headers['X-CheckProof-Tenant'] = opts.tenantId;
   let res: Response;
   try {
-    res = await fetch('/graphql', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers,
-      body: JSON.stringify({ query: document.toString(), variables }),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    });
+    res = await postGraphQL(JSON.stringify({ query: document.toString(), variables }), headers, opts.signal);
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError('The service cannot be reached. Check your connection and try again.', 'NETWORK', 0);

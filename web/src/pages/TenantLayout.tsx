@@ -78,6 +78,15 @@ export default function TenantLayout() {
                 onClick={close}
               />
             ))}
+            <NavLink
+              component={RouterNavLink}
+              // The operator's requests there act in this tenant (X-CheckProof-Tenant in its headers).
+              to={
+                viewer?.kind === 'OPERATOR' ? `/graphql?tenant=${encodeURIComponent(tenantId)}` : '/graphql'
+              }
+              label="GraphQL IDE"
+              onClick={close}
+            />
           </Stack>
           <Button variant="subtle" color="gray" onClick={signOut} justify="flex-start">
             Sign out

@@ -249,6 +249,9 @@ export default function TenantsPage() {
       <Group justify="space-between">
         <Title order={1}>Tenants</Title>
         <Group>
+          <Anchor component={Link} to="/graphql">
+            GraphQL IDE
+          </Anchor>
           <Button onClick={() => setCreating(true)}>Create tenant</Button>
           <Button variant="default" onClick={signOut}>
             Sign out
