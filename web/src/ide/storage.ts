@@ -109,10 +109,24 @@ export function remembered(): boolean {
   return readRemember();
 }
 
-/** The storage GraphiQL is given now. */
-export function ideStorage(): Storage {
-  return readRemember() ? deviceStorage() : memoryStorage();
-}
+const memoryStore = memoryStorage();
+const deviceStore = deviceStorage();
+
+/**
+ * The storage GraphiQL is given, once: each call goes to this device or to memory as "remember"
+ * now says. The IDE is not remounted when the choice changes, so a write GraphiQL still has
+ * pending (it stores tabs and headers a moment after each edit) lands where the choice sends it
+ * and nothing typed is lost.
+ */
+export const ideStorage: Storage = {
+  getItem: (key) => (readRemember() ? deviceStore : memoryStore).getItem(key),
+  setItem: (key, value) => (readRemember() ? deviceStore : memoryStore).setItem(key, value),
+  removeItem: (key) => (readRemember() ? deviceStore : memoryStore).removeItem(key),
+  clear: () => (readRemember() ? deviceStore : memoryStore).clear(),
+  get length() {
+    return (readRemember() ? deviceStore : memoryStore).length;
+  },
+};
 
 /**
  * Turns remembering on (the page's current state is copied to this device, credentials

@@ -74,8 +74,6 @@ export default function GraphiQLPage() {
   const { viewer } = useSession();
   const [params] = useSearchParams();
   const [remember, setRememberState] = useState(remembered);
-  // Chosen anew on each toggle, and the IDE mounted anew with it (the key below).
-  const [storage, setStorage] = useState(ideStorage);
 
   useEffect(() => {
     document.title = 'GraphQL IDE · CheckProof Directory';
@@ -126,7 +124,6 @@ export default function GraphiQLPage() {
               const on = e.currentTarget.checked;
               setRemember(on);
               setRememberState(on);
-              setStorage(ideStorage());
             }}
           />
         </Group>
@@ -134,9 +131,8 @@ export default function GraphiQLPage() {
       </header>
       <main className="checkproof-ide-main" id="main">
         <GraphiQL
-          key={remember ? 'device' : 'memory'}
           fetcher={fetcher}
-          storage={storage}
+          storage={ideStorage}
           // The storage decides what is kept: memory only, or this device without credentials.
           shouldPersistHeaders
           showPersistHeadersSettings={false}
