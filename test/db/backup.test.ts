@@ -151,6 +151,18 @@ describe('db:backup and db:restore (logical export, ADR 0016)', () => {
       async () => (await tableCounts(db.url)).provisioning_log! >= 10,
       { timeoutMs: 10_000, intervalMs: 100 },
     );
+    // The log and the change feed's consumers write after the responses: wait until no table moves.
+    let last = '';
+    await until(
+      'every table is still',
+      async () => {
+        const now = JSON.stringify(await tableCounts(db.url));
+        const still = now === last;
+        last = now;
+        return still;
+      },
+      { timeoutMs: 10_000, intervalMs: 300 },
+    );
   });
 
   it('restores into a new empty database: every table has its rows, SCIM answers the same, the token and the API key still work', async () => {

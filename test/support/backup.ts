@@ -46,11 +46,14 @@ export function restoreFromBuffer(url: string, file: Buffer): Promise<BackupSumm
   return restoreDatabase(url, Readable.from([file]), quietProgress);
 }
 
-/** Rows in every table of the current schema (the migrations table included), by name. */
+/**
+ * Rows in every table of the current schema (the migrations table included), by name; UNLOGGED
+ * tables (caches, which a backup leaves out) are not counted.
+ */
 export async function tableCounts(url: string): Promise<Record<string, number>> {
   return withClient(url, async (c) => {
     const { rows } = await c.query<{ name: string }>(
-      `select relname as name from pg_class where relnamespace = current_schema()::regnamespace and relkind = 'r' order by 1`,
+      `select relname as name from pg_class where relnamespace = current_schema()::regnamespace and relkind = 'r' and relpersistence = 'p' order by 1`,
     );
     const counts: Record<string, number> = {};
     for (const { name } of rows) {

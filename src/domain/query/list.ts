@@ -34,6 +34,14 @@ export interface ListSource<T> {
   kind: ResourceKind;
   select: SqlFragment;
   from: SqlFragment;
+  /**
+   * The resource's own table with its alias, without `from`'s joins for the select list (the
+   * user's manager): where a deep page's ids are found and matches counted. Filters and `where`
+   * name only the resource's alias. PostgreSQL removes an unused left join, but still plans the
+   * id scan as an index scan (reading each skipped row) rather than an index-only scan when the
+   * join was written: 437 ms against 141 ms at 1,000,000 users deep.
+   */
+  table?: SqlFragment;
   map: (row: Record<string, unknown>) => T;
   /** Extra condition (e.g. membership restriction), applied with the filter. */
   where?: SqlFragment | undefined;
@@ -168,6 +176,7 @@ export async function listResources<T>(
   const orderBy = req.sort ? compileSort(source.kind, req.sort) : sql`${expr} asc nulls last, ${a}.id asc`;
   const sortKey = `${source.kind}:${sort.text}:${desc ? 'd' : 'a'}`;
   const whereSql = sql.join(where, AND);
+  const table = source.table ?? source.from;
   const prepare = planIsValueIndependent(source.kind, req.filter, source.where !== undefined);
   const offsetPaging = req.cursor === undefined;
   const offset = offsetPaging && req.startIndex !== undefined ? Math.max(0, req.startIndex - 1) : 0;
@@ -201,7 +210,7 @@ export async function listResources<T>(
   const deferredPage = () =>
     query(
       ctx.em,
-      sql`${select} join (select ${a}.id as __id from ${source.from} where ${whereSql}
+      sql`${select} join (select ${a}.id as __id from ${table} where ${whereSql}
          order by ${orderBy} limit ${limit} offset ${offset}) __page on __page.__id = ${a}.id
        where ${ofTenant} order by ${orderBy}`,
     );
@@ -249,7 +258,7 @@ export async function listResources<T>(
       const [row] = await query<{ n: string }>(
         ctx.em,
         sql`select count(*) as n${keys ? sql`, ${snapshotColumns(ctx.tenantId)}` : sql.empty}
-         from ${source.from} where ${whereSql}`,
+         from ${table} where ${whereSql}`,
       );
       total = Number(row?.n ?? 0);
       const s = snapshotOf(row);

@@ -26,6 +26,8 @@ export const USER_SELECT = sql`u.*,
   m.user_name as manager_user_name, m.display_name as manager_display_name`;
 
 export const USER_FROM = sql`app_user u left join app_user m on m.id = u.manager_id`;
+/** The users' table alone, under the alias filters name (counts and deep pages' id scans). */
+export const USER_TABLE = sql`app_user u`;
 
 export type UserRow = Record<string, unknown>;
 
