@@ -358,7 +358,10 @@ describe('directoryChanges (live, over WebSocket)', () => {
       const committedAt = Date.now();
       expect(res.status).toBe(201);
       await live.until(1);
-      expect(live.events[0]!.at - committedAt).toBeLessThan(1000);
+      // Through the other process's notice, not the 5 s poll. The feed holds an event until every
+      // older transaction on the server has ended (docs/changes.md, the snapshot's xmin), and
+      // other test files migrate their databases on this server meanwhile: up to ~2 s seen in CI.
+      expect(live.events[0]!.at - committedAt).toBeLessThan(4000);
       // Now the other process shuts down while one of its sockets is open.
       const onOther = open({ authorization: `Bearer ${t.readKey}` }, {}, other);
       const closedWith = new Promise<number>((resolve) =>
