@@ -9,6 +9,7 @@ import type { Authenticator } from '../../src/http/auth/authenticate';
 import type { RequestState } from '../../src/http/state';
 import { ADMIN_TOKEN } from '../support/app';
 import { silentLog } from '../support/factories';
+import { until } from '../support/wait';
 import { makeExecutableSchemaLike } from './tiny-schema';
 import { useGqlApp } from './support';
 
@@ -148,6 +149,13 @@ describe('503 and Retry-After when the database stops accepting connections (the
     await admin.query(
       `select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`,
       [dbName()],
+    );
+    // pg_terminate_backend only signals: wait until the app's connections are gone.
+    await until(
+      'no connection to the database is left',
+      async () =>
+        (await admin.query(`select count(*)::int as n from pg_stat_activity where datname = $1`, [dbName()]))
+          .rows[0].n === 0,
     );
     for (const [query, token] of [
       ['{ users(first: 1) { totalCount } }', t.keys.read], // the API key lookup reads the database
