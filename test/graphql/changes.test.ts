@@ -215,7 +215,7 @@ describe('directoryChanges (live, over WebSocket)', () => {
     return c;
   };
 
-  it('delivers a SCIM write within a second of its commit', async () => {
+  it('delivers a SCIM write promptly after its commit, through the notice (not the 5 s poll)', async () => {
     const t = await tenant();
     const client = open({ authorization: `Bearer ${t.readKey}` });
     const ready = connected(client);
@@ -227,7 +227,10 @@ describe('directoryChanges (live, over WebSocket)', () => {
     const committedAt = Date.now();
     await live.until(1);
     expect(live.events[0]!.subject.id).toBe(created.body.id);
-    expect(live.events[0]!.at - committedAt).toBeLessThan(1000);
+    // About a second on a quiet server (docs/changes.md). The feed holds an event until every older
+    // transaction on the server has ended, and other test files run their migrations (one
+    // transaction of about a second each) on this server meanwhile: 2.8 s was seen in CI.
+    expect(live.events[0]!.at - committedAt).toBeLessThan(4000);
   });
 
   it('a client reconnecting with after gets every event it missed, in order', async () => {
@@ -358,9 +361,7 @@ describe('directoryChanges (live, over WebSocket)', () => {
       const committedAt = Date.now();
       expect(res.status).toBe(201);
       await live.until(1);
-      // Through the other process's notice, not the 5 s poll. The feed holds an event until every
-      // older transaction on the server has ended (docs/changes.md, the snapshot's xmin), and
-      // other test files migrate their databases on this server meanwhile: up to ~2 s seen in CI.
+      // Through the other process's notice, not the 5 s poll (see the test above for the margin).
       expect(live.events[0]!.at - committedAt).toBeLessThan(4000);
       // Now the other process shuts down while one of its sockets is open.
       const onOther = open({ authorization: `Bearer ${t.readKey}` }, {}, other);

@@ -48,7 +48,7 @@ beforeAll(async () => {
          'User ' || g, 'Given' || (g % 2000), 'Fam' || (g % 200), 'Title ' || (g % 500), 'Dept ' || (g % 100), 'E' || g,
          'SCIM', jsonb_build_array(jsonb_build_object('value', 'u' || g || '@work.test', 'type', 'work')),
          now() - make_interval(secs => g)
-       from generate_series(${from}, ${to}) g`,
+       from generate_series(${from}::int, ${to}::int) g`,
       );
     }
     await query(
