@@ -92,9 +92,7 @@ function invalidCursor(): DomainError {
  * (not a timestamp, say) fails there with a data exception (SQLSTATE class 22): an invalid cursor.
  */
 function cursorError(e: unknown): unknown {
-  const err = e as { code?: string; previous?: { code?: string } };
-  const code = err?.code ?? err?.previous?.code;
-  return typeof code === 'string' && code.startsWith('22') ? invalidCursor() : e;
+  return isDataException(e) ? invalidCursor() : e;
 }
 
 /**
