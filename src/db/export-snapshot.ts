@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import QueryStream from 'pg-query-stream';
 import { asUnavailable, render, type SqlFragment } from '../domain/sql';
 import { databaseDown } from '../domain/sql-errors';
+import { SESSION_OPTIONS } from './orm-config';
 import type { ExportSnapshot, OpenExportSnapshot } from '../domain/exports/export.types';
 
 export interface ExportSnapshotOptions {
@@ -39,6 +40,7 @@ export function createExportSnapshots(opts: ExportSnapshotOptions): OpenExportSn
       application_name: EXPORT_APPLICATION_NAME,
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 2000,
       statement_timeout: opts.statementTimeoutMs ?? 600_000,
+      options: SESSION_OPTIONS,
     });
     let closed = false;
     /** The rows streams being read, told when the connection is lost. */

@@ -1,6 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { inTransaction, PREPARE, query, sql } from '../../src/domain/sql';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { createExportSnapshots } from '../../src/db/export-snapshot';
 
 // query() sends `sql` fragments to PostgreSQL with bound parameters; PREPARE ones as named prepared statements.
 let db: TestDatabase;
@@ -11,6 +12,20 @@ beforeAll(async () => {
   await query(em, sql`create table probe (id int primary key, label text)`);
 });
 afterAll(() => db.drop());
+
+describe('session settings', () => {
+  // JIT compiled the closure triggers' statements for ~500 ms each on a 70 ms nesting change (ADR 0020).
+  it('every pooled session and every export snapshot runs with JIT off', async () => {
+    await inTransaction({ em }, async (tx) => {
+      expect(await query(tx.em, sql`show jit`)).toEqual([{ jit: 'off' }]);
+    });
+    const snapshot = await createExportSnapshots({ url: db.url })();
+    const rows: unknown[] = [];
+    for await (const row of snapshot.rows(sql`select current_setting('jit') as jit`)) rows.push(row);
+    await snapshot.finish();
+    expect(rows).toEqual([['off']]);
+  });
+});
 
 describe('query(): prepared statements on the pool', () => {
   it('binds each value in order, with values of every kind passed through unchanged', async () => {

@@ -13,6 +13,7 @@ import { Migration20261209010000_membership_closure } from './Migration202612090
 import { Migration20261209020000_tenant_lifecycle } from './Migration20261209020000_tenant_lifecycle';
 import { Migration20261210010000_search_indexes } from './Migration20261210010000_search_indexes';
 import { Migration20261210020000_paging } from './Migration20261210020000_paging';
+import { Migration20261211010000_closure_nesting_plan } from './Migration20261211010000_closure_nesting_plan';
 
 /** Every migration, in order. Add new ones here. */
 export const migrationsList: MigrationObject[] = [
@@ -42,4 +43,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261209020000_tenant_lifecycle', class: Migration20261209020000_tenant_lifecycle },
   { name: 'Migration20261210010000_search_indexes', class: Migration20261210010000_search_indexes },
   { name: 'Migration20261210020000_paging', class: Migration20261210020000_paging },
+  {
+    name: 'Migration20261211010000_closure_nesting_plan',
+    class: Migration20261211010000_closure_nesting_plan,
+  },
 ];
