@@ -19,7 +19,7 @@ import type { DirectoryContext } from '../context';
 import { DomainError } from '../errors';
 import { rowToGroup } from '../groups/group.row';
 import type { GroupRecord, MemberType } from '../groups/group.types';
-import { isUuid, pgArray, query, sql, type SqlFragment } from '../sql';
+import { isUuid, pgArray, PREPARE, query, sql, type SqlFragment } from '../sql';
 import { groupsAt, membershipAt, userKnownSql } from './membership.history';
 
 export type MembershipDepth = 'DIRECT' | 'INHERITED' | 'ALL';
@@ -232,10 +232,15 @@ export async function memberTypes(
 ): Promise<Map<string, MemberType>> {
   const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
   if (valid.length === 0) return new Map();
+  // Driven by the ids, one primary-key probe each, and prepared: planned with the values, the
+  // group half read the whole group table for an array of 25 (~1 ms at 1,000 groups, on every
+  // member PATCH) and planning cost as much again.
+  const wanted = pgArray(valid);
   const rows = await query<{ id: string; type: MemberType }>(
     ctx.em,
-    sql`select id, 'User' as type from app_user where tenant_id = ${ctx.tenantId} and id = any(${pgArray(valid)}::uuid[])
-     union all select id, 'Group' as type from "group" where tenant_id = ${ctx.tenantId} and id = any(${pgArray(valid)}::uuid[])`,
+    sql`select u.id, 'User' as type from unnest(${wanted}::uuid[]) as x(id) join app_user u on u.id = x.id and u.tenant_id = ${ctx.tenantId}
+     union all select g.id, 'Group' as type from unnest(${wanted}::uuid[]) as x(id) join "group" g on g.id = x.id and g.tenant_id = ${ctx.tenantId}`,
+    PREPARE,
   );
   return new Map(rows.map((r) => [r.id, r.type]));
 }

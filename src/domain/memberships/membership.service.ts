@@ -3,6 +3,7 @@ import { DomainError } from '../errors';
 import type { MemberRecord, MemberRef, MemberType } from '../groups/group.types';
 import { isUuid, pgArray, PREPARE, query, sql, type SqlFragment } from '../sql';
 import { MEMBER_ROW, memberEvents } from './membership.events';
+import { memberTypes } from './membership.graph';
 import { actingSql } from './membership.history';
 
 const ADDED = sql`ins`;
@@ -22,15 +23,9 @@ export async function resolveMembers(ctx: DirectoryContext, refs: readonly Membe
     if (isUuid(ref.value)) byId.set(ref.value.toLowerCase(), ref);
     else unknown.push(String(ref.value));
   }
-  const ids = [...byId.keys()];
   const found: Resolved[] = [];
-  if (ids.length > 0) {
-    const rows = await query<{ id: string; type: MemberType }>(
-      ctx.em,
-      sql`select id, 'User' as type from app_user where tenant_id = ${ctx.tenantId} and id = any(${pgArray(ids)}::uuid[])
-       union all select id, 'Group' as type from "group" where tenant_id = ${ctx.tenantId} and id = any(${pgArray(ids)}::uuid[])`,
-    );
-    const types = new Map(rows.map((r) => [r.id, r.type]));
+  if (byId.size > 0) {
+    const types = await memberTypes(ctx, [...byId.keys()]);
     for (const [id, ref] of byId) {
       const type = types.get(id);
       if (type) found.push({ id, type, display: ref.display ?? null });

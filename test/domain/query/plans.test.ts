@@ -17,6 +17,7 @@ import { listGroups } from '../../../src/domain/groups/group.queries';
 import { parseFilter, parseSortBy } from '../../../src/domain/query/filter/parser';
 import { compileDirectoryFilter } from '../../../src/domain/memberships/membership.filter';
 import { userFilterToDirectoryFilter, type UserFilter } from '../../../src/graphql/users/user.filter';
+import { memberTypes } from '../../../src/domain/memberships/membership.graph';
 import { query, sql } from '../../../src/domain/sql';
 import type { DirectoryContext } from '../../../src/domain/context';
 import type { ListRequest } from '../../../src/domain/query/list';
@@ -74,14 +75,17 @@ interface Sent {
   prepared: boolean;
 }
 
-/** The statements on app_user / "group" that `run` sent through the driver, with their values. */
-async function sentBy(run: () => Promise<unknown>): Promise<Sent[]> {
+/**
+ * The statements that `run` sent through the driver, with their values: by default those listing
+ * app_user / "group".
+ */
+async function sentBy(run: () => Promise<unknown>, pattern = /from (app_user u|"group" g)/): Promise<Sent[]> {
   const sent: Sent[] = [];
   const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = proto.query;
   const spy = jest.spyOn(proto, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
     const q = args[0] as { text?: string; values?: unknown[]; name?: string } | string;
-    if (typeof q === 'object' && q.text !== undefined && /from (app_user u|"group" g)/.test(q.text)) {
+    if (typeof q === 'object' && q.text !== undefined && pattern.test(q.text)) {
       sent.push({ text: q.text, values: q.values ?? [], prepared: q.name !== undefined });
     }
     return original.apply(this, args);
@@ -279,5 +283,26 @@ describe(`plans of list statements, on a tenant of ${USERS.toLocaleString('en')}
     expect(all).toMatch(scanOf(/app_user_tenant_user_name_key/));
     expect(all).toMatch(scanOf(/app_user_tenant_display_name_key/));
     expect(all).not.toMatch(WALKS_A_TABLE);
+  });
+});
+
+describe('plans of the lookup every membership PATCH makes', () => {
+  it('resolving the members probes each id by primary key, in the generic plan it keeps', async () => {
+    const ids = (
+      await query<{ id: string }>(
+        db.em(),
+        sql`select id from app_user where tenant_id = ${big.tenantId} limit 25`,
+      )
+    ).map((r) => r.id);
+    // A PREPARE text gets its name the second time it is sent (src/domain/sql.ts).
+    const sent = await sentBy(async () => {
+      await memberTypes(big, ids);
+      await memberTypes(big, ids);
+    }, /as x\(id\) join app_user u/);
+    expect(sent.map((s) => s.prepared)).toEqual([false, true]);
+    const plan = await planOf(sent[1]!);
+    expect(plan).toMatch(scanOf(/app_user_pkey/));
+    expect(plan).toMatch(scanOf(/group_pkey/));
+    expect(plan).not.toMatch(/Seq Scan/);
   });
 });
