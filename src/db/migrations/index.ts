@@ -14,6 +14,7 @@ import { Migration20261209020000_tenant_lifecycle } from './Migration20261209020
 import { Migration20261210010000_search_indexes } from './Migration20261210010000_search_indexes';
 import { Migration20261210020000_paging } from './Migration20261210020000_paging';
 import { Migration20261211010000_closure_nesting_plan } from './Migration20261211010000_closure_nesting_plan';
+import { Migration20261211020000_membership_user_index } from './Migration20261211020000_membership_user_index';
 
 /** Every migration, in order. Add new ones here. */
 export const migrationsList: MigrationObject[] = [
@@ -46,5 +47,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261211010000_closure_nesting_plan',
     class: Migration20261211010000_closure_nesting_plan,
+  },
+  {
+    name: 'Migration20261211020000_membership_user_index',
+    class: Migration20261211020000_membership_user_index,
   },
 ];
