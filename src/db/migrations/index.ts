@@ -15,6 +15,7 @@ import { Migration20261210010000_search_indexes } from './Migration2026121001000
 import { Migration20261210020000_paging } from './Migration20261210020000_paging';
 import { Migration20261211010000_closure_nesting_plan } from './Migration20261211010000_closure_nesting_plan';
 import { Migration20261211020000_membership_user_index } from './Migration20261211020000_membership_user_index';
+import { Migration20261211030000_hot_updates } from './Migration20261211030000_hot_updates';
 
 /** Every migration, in order. Add new ones here. */
 export const migrationsList: MigrationObject[] = [
@@ -52,4 +53,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261211020000_membership_user_index',
     class: Migration20261211020000_membership_user_index,
   },
+  { name: 'Migration20261211030000_hot_updates', class: Migration20261211030000_hot_updates },
 ];
