@@ -10,8 +10,8 @@ import { Migration } from '@mikro-orm/migrations';
  *
  * Not `"group"`, though a member PATCH's version bump is such an update too: Entra's member PATCHes
  * version one group sixteen at a time while every membership row's foreign-key check reads that
- * group by its index, and versions kept on one page form a chain those readers walk, which
- * pruning (it needs the page to itself) rarely cuts. The 20,000-user replay's member PATCHes took
+ * group by its index, and versions kept on one page would form a chain those readers walk, which
+ * pruning (it needs the page to itself) seldom gets to cut. The 20,000-user replay's member PATCHes took
  * 42–48 s with and without it, within the runs' spread, so the table keeps its default.
  *
  * Only pages written from now on keep the room: existing rows stay where they are until the table
