@@ -60,6 +60,24 @@ describe('migrations', () => {
     expect(unindexed).toEqual([]);
   });
 
+  it("sample the filters' expressions with 1,000 statistics bounds (a stray bound flipped a trigram plan)", async () => {
+    const targets = await query<{ idx: string; target: number }>(
+      db.em(),
+      sql`select a.attrelid::regclass::text as idx, a.attstattarget::int as target
+       from pg_index i join pg_attribute a on a.attrelid = i.indexrelid
+       where i.indrelid in ('app_user'::regclass, '"group"'::regclass) and i.indkey[a.attnum - 1] = 0
+       order by 1, a.attnum`,
+    );
+    expect(targets.map((t) => t.idx)).toEqual(
+      expect.arrayContaining([
+        'app_user_tenant_display_name_key',
+        'app_user_search_trigram',
+        'group_search_trigram',
+      ]),
+    );
+    expect(targets.filter((t) => t.target !== 1000)).toEqual([]);
+  });
+
   it('roll back completely and apply again', async () => {
     const reverted = await migrateDown(db.orm);
     expect(reverted).toEqual(migrationsList.map((m) => m.name).reverse());

@@ -16,6 +16,7 @@ import { Migration20261210020000_paging } from './Migration20261210020000_paging
 import { Migration20261211010000_closure_nesting_plan } from './Migration20261211010000_closure_nesting_plan';
 import { Migration20261211020000_membership_user_index } from './Migration20261211020000_membership_user_index';
 import { Migration20261211030000_hot_updates } from './Migration20261211030000_hot_updates';
+import { Migration20261211040000_search_statistics } from './Migration20261211040000_search_statistics';
 
 /** Every migration, in order. Add new ones here. */
 export const migrationsList: MigrationObject[] = [
@@ -54,4 +55,8 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261211020000_membership_user_index,
   },
   { name: 'Migration20261211030000_hot_updates', class: Migration20261211030000_hot_updates },
+  {
+    name: 'Migration20261211040000_search_statistics',
+    class: Migration20261211040000_search_statistics,
+  },
 ];
