@@ -100,6 +100,15 @@ export async function seedScaleFixture(
          and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`,
     )
   ).rows;
+  // Their columns' statistics targets, which indexdef does not carry (the filters' expressions).
+  const targets = (
+    await db.query<{ name: string; col: number; target: number }>(
+      `select c.relname as name, a.attnum as col, a.attstattarget as target
+       from pg_attribute a join pg_class c on c.oid = a.attrelid
+       where c.relname = any($1) and a.attstattarget >= 0`,
+      [indexes.map((ix) => ix.name)],
+    )
+  ).rows;
   await db.query('begin');
   try {
     for (const ix of indexes) await db.query(`drop index "${ix.name}"`);
@@ -120,6 +129,11 @@ export async function seedScaleFixture(
       ),
     );
     for (const ix of indexes) await step(`index ${ix.name}`, () => db.query(ix.def));
+    for (const t of targets) {
+      await db.query(
+        `alter index "${t.name}" alter column ${Number(t.col)} set statistics ${Number(t.target)}`,
+      );
+    }
     await db.query('commit');
   } catch (e) {
     await db.query('rollback');
